@@ -1,0 +1,15 @@
+// The wgskit subcommands. Each cmd_*.cpp defines one register_* function that adds its subcommand to the app
+// and sets the callback that runs it; all real work is done by library calls.
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace wgskit::cli
+{
+
+void register_faidx(CLI::App & app);
+void register_pack(CLI::App & app);
+void register_stats(CLI::App & app);
+void register_wgs(CLI::App & app);
+
+} // namespace wgskit::cli

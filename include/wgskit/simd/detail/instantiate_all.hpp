@@ -1,0 +1,8 @@
+// Every wgskit kernel, for the per-architecture translation units that wgskit_enable_runtime_dispatch() generates.
+// A new kernel class template is added to both lists below.
+#pragma once
+
+#include <wgskit/codec/twobit/detail/twobit_kernel.hpp>
+
+#define WGSKIT_INSTANTIATE_ALL_KERNELS(ARCH) \
+    template struct wgskit::codec::twobit::detail::twobit_kernel<ARCH>;
