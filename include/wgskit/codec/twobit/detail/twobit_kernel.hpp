@@ -191,31 +191,34 @@ void twobit_kernel<Arch>::unpack(std::uint64_t const * words, std::size_t n, cha
     using u8 = xsimd::batch<std::uint8_t, Arch>;
     using u32 = xsimd::batch<std::uint32_t, Arch>;
     using u64 = xsimd::batch<std::uint64_t, Arch>;
-    constexpr std::size_t bytes = u8::size;
-    constexpr std::size_t lanes = u64::size; // 8 bases per 64-bit lane
+    constexpr std::size_t lanes = u64::size; // one word (32 bases) per 64-bit lane
+    constexpr std::size_t span = lanes * bases_per_word;
 
-    alignas(64) std::uint64_t chunk[lanes];
+    alignas(64) std::uint64_t letters[4][lanes]; // [quarter][word]: 8 letters each
     std::size_t i = 0;
-    for (; i + bytes <= n; i += bytes)
+    for (; i + span <= n; i += span)
     {
-        // 16 bits of codes per lane, then spread them: 8 bits to each 32-bit half, 4 bits to each 16-bit
-        // quarter, 2 bits to each byte.
-        for (std::size_t l = 0; l < lanes; ++l)
+        u64 const w = u64::load_unaligned(words + i / bases_per_word);
+        for (int q = 0; q < 4; ++q)
         {
-            std::size_t const base = i + 8 * l;
-            chunk[l] = (words[base / bases_per_word] >> (2 * (base % bases_per_word))) & 0xFFFFu;
+            // The q-th 16 bits of every word, spread: 8 bits to each 32-bit half, 4 bits to each 16-bit quarter,
+            // 2 bits to each byte.
+            u64 x = (w >> (16 * q)) & u64(0xFFFFu);
+            x = (x | (x << 24)) & u64(0x000000FF000000FFull);
+            u32 v = xsimd::bitwise_cast<u32>(x);
+            v = (v | (v << 12)) & u32(0x000F000Fu);
+            v = (v | (v << 6)) & u32(0x03030303u);
+            u8 const c = xsimd::bitwise_cast<u8>(v);
+            // A=65, C=67, G=71, T=84 from the code c: 65 + 2c, plus 2 from G on, plus 11 more for T.
+            u8 letter = u8('A') + c + c;
+            letter = letter + xsimd::select(c >= u8(2), u8(2), u8(0));
+            letter = letter + xsimd::select(c == u8(3), u8(11), u8(0));
+            letter.store_aligned(reinterpret_cast<std::uint8_t *>(letters[q]));
         }
-        u64 w = u64::load_aligned(chunk);
-        w = (w | (w << 24)) & u64(0x000000FF000000FFull);
-        u32 v = xsimd::bitwise_cast<u32>(w);
-        v = (v | (v << 12)) & u32(0x000F000Fu);
-        v = (v | (v << 6)) & u32(0x03030303u);
-        u8 const c = xsimd::bitwise_cast<u8>(v);
-        // A=65, C=67, G=71, T=84 from the code c: 65 + 2c, plus 2 from G on, plus 11 more for T.
-        u8 letter = u8('A') + c + c;
-        letter = letter + xsimd::select(c >= u8(2), u8(2), u8(0));
-        letter = letter + xsimd::select(c == u8(3), u8(11), u8(0));
-        letter.store_unaligned(reinterpret_cast<std::uint8_t *>(out + i));
+        // Lane l of quarter q holds bases 32l + 8q .. + 8: a 4 x lanes transpose, 8 bytes at a time.
+        for (std::size_t l = 0; l < lanes; ++l)
+            for (int q = 0; q < 4; ++q)
+                std::memcpy(out + i + bases_per_word * l + 8 * q, &letters[q][l], 8);
     }
     for (; i < n; ++i)
         out[i] = code_to_ascii[(words[i / bases_per_word] >> (2 * (i % bases_per_word))) & 3u];
