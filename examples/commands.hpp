@@ -8,7 +8,6 @@ namespace wgskit::cli
 {
 
 void register_faidx(CLI::App & app);
-void register_pack(CLI::App & app);
 void register_stats(CLI::App & app);
 void register_wgs(CLI::App & app);
 
