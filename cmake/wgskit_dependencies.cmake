@@ -44,3 +44,6 @@ if(NOT TARGET wgskit::libdeflate)
         IMPORTED_LOCATION "${WGSKIT_LIBDEFLATE_LIBRARY}"
         INTERFACE_INCLUDE_DIRECTORIES "${WGSKIT_LIBDEFLATE_INCLUDE_DIR}")
 endif()
+
+# JSON for metrics and reports.
+wgskit_find_dependency(nlohmann_json 3.10)

@@ -2,8 +2,9 @@
 #pragma once
 
 #include <wgskit/codec/twobit/all.hpp>
-#include <wgskit/core/exception.hpp>
-#include <wgskit/core/platform.hpp>
+#include <wgskit/core/all.hpp>
 #include <wgskit/io/all.hpp>
+#include <wgskit/qc/all.hpp>
 #include <wgskit/simd/all.hpp>
 #include <wgskit/version.hpp>
+#include <wgskit/workflow/all.hpp>

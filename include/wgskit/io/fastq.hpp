@@ -187,10 +187,14 @@ private:
 class fastq_reader
 {
 public:
-    static constexpr std::size_t default_batch_records = 1u << 16;
-    static constexpr std::uint64_t default_batch_bases = std::uint64_t{1} << 24;
+    // Small batches stay in cache between parsing and use (a few MB at most).
+    static constexpr std::size_t default_batch_records = 4096;
+    static constexpr std::uint64_t default_batch_bases = std::uint64_t{1} << 21;
 
-    explicit fastq_reader(std::string path) : in_{std::move(path)} {}
+    //! buffer_size: initial parse buffer (grown for longer records); mostly for tests.
+    explicit fastq_reader(std::string path, std::size_t buffer_size = std::size_t{1} << 20) :
+        in_{std::move(path), std::max<std::size_t>(buffer_size, 16)}
+    {}
 
     std::string const & path() const noexcept { return in_.path(); }
     //! Records read so far (the number of the last record returned).
@@ -297,7 +301,7 @@ private:
             pos_ = static_cast<std::size_t>(p - buf);
             int found = 0;
             char const * q = p;
-            while (found < 4)
+            while (found < 4 && q < end)
             {
                 auto * n = static_cast<char const *>(std::memchr(q, '\n', static_cast<std::size_t>(end - q)));
                 if (!n)

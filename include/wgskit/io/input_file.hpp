@@ -197,6 +197,7 @@ private:
             return nullptr;
         auto c = std::move(free_.back());
         free_.pop_back();
+        c->size = 0;
         return c;
     }
 

@@ -36,7 +36,7 @@ inline std::string show_char(char c)
 {
     auto u = static_cast<unsigned char>(c);
     if (u >= 32 && u < 127)
-        return std::string{1, c};
+        return std::string(1, c);
     char buf[8];
     static constexpr char hex[] = "0123456789abcdef";
     buf[0] = '\\';
