@@ -174,7 +174,7 @@ private:
             return next_gzip_chunk();
         while (true)
         {
-            detail::inflated_block b = fetch();
+            detail::inflated_block & b = fetch();
             if (b.error)
                 std::rethrow_exception(b.error);
             if (b.end)
@@ -198,22 +198,19 @@ private:
         }
     }
 
-    detail::inflated_block fetch()
+    // The next block from the background pipeline, or cut and inflated here (reusing block_'s buffer).
+    detail::inflated_block & fetch()
     {
-        detail::inflated_block b;
         if (!background_.joinable())
         {
             source_.next(raw_);
-            detail::inflate_raw_block(raw_, b);
-            return b;
+            detail::inflate_raw_block(raw_, block_);
+            return block_;
         }
         auto item = output_->pop();
-        if (!item)
-        {
-            b.end = true;
-            return b;
-        }
-        return std::move(*item);
+        block_ = item ? std::move(*item) : detail::inflated_block{};
+        block_.end = block_.end || !item;
+        return block_;
     }
 
     [[noreturn]] void fail(std::uint64_t index, std::uint64_t offset, detail::block_status s) const
@@ -397,7 +394,8 @@ private:
     std::size_t pos_{0};
     std::uint64_t block_offset_{0};
     std::uint64_t next_offset_{0};
-    detail::raw_block raw_; // reused by the single-threaded path
+    detail::raw_block raw_;           // reused by the single-threaded path
+    detail::inflated_block block_;    // the block just fetched; its buffer swaps with data_
 
     std::unique_ptr<detail::bounded_queue<detail::inflated_block>> output_;
     std::thread background_;

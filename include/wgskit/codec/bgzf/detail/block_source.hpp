@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <span>
 #include <string>
 
@@ -30,9 +31,9 @@ struct raw_block
 class block_source
 {
 public:
-    static constexpr std::size_t buffer_size = std::size_t{1} << 20;
+    static constexpr std::size_t buffer_size = std::size_t{1} << 18; // four maximal blocks
 
-    explicit block_source(input_file & file) : file_{&file}, buffer_(buffer_size, '\0') {}
+    explicit block_source(input_file & file) : file_{&file}, buffer_{new char[buffer_size]} {}
 
     std::uint64_t offset() const noexcept { return offset_; }
 
@@ -53,13 +54,13 @@ public:
             return end_ - begin_;
         if (begin_ > 0)
         {
-            std::memmove(buffer_.data(), buffer_.data() + begin_, end_ - begin_);
+            std::memmove(buffer_.get(), buffer_.get() + begin_, end_ - begin_);
             end_ -= begin_;
             begin_ = 0;
         }
         while (end_ < n && !eof_)
         {
-            std::size_t const got = file_->read(buffer_.data() + end_, buffer_.size() - end_);
+            std::size_t const got = file_->read(buffer_.get() + end_, buffer_size - end_);
             if (got == 0)
                 eof_ = true;
             end_ += got;
@@ -69,7 +70,7 @@ public:
 
     unsigned char const * data() const noexcept
     {
-        return reinterpret_cast<unsigned char const *>(buffer_.data() + begin_);
+        return reinterpret_cast<unsigned char const *>(buffer_.get() + begin_);
     }
     std::size_t available() const noexcept { return end_ - begin_; }
     void consume(std::size_t n) noexcept
@@ -116,7 +117,7 @@ public:
 
 private:
     input_file * file_;
-    std::string buffer_;
+    std::unique_ptr<char[]> buffer_; // not zero-filled: only what read() wrote is used
     std::size_t begin_{0};
     std::size_t end_{0};
     bool eof_{false};
