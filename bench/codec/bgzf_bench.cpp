@@ -78,53 +78,44 @@ void compress_loop(std::string const & path, CompressBody && body)
     std::fclose(f);
 }
 
-void verify(std::string const & path)
+// Runs write_file(path) once to verify the round trip, then times it; MBps and the compression ratio.
+template <typename WriteFile>
+void time_compression(benchmark::State & state, std::string const & name, WriteFile && write_file)
 {
-    bgzf::reader r{path};
-    if (r.read_all() != input())
-        throw std::runtime_error{"bgzf bench: round trip failed for " + path};
+    std::string const path = scratch(name);
+    write_file(path);
+    if (bgzf::reader{path}.read_all() != input())
+        throw std::runtime_error{"bgzf bench: round trip failed for " + name};
+    for (auto _ : state)
+        write_file(path);
+    state.counters["MBps"] = bench::rate(static_cast<double>(input().size()), 6);
+    state.counters["ratio"] = static_cast<double>(fs::file_size(path)) / static_cast<double>(input().size());
+    fs::remove(path);
 }
 
 void compress_wgskit(benchmark::State & state, std::size_t threads)
 {
-    std::string const path = scratch("wgskit.gz");
-    auto run = [&] {
+    time_compression(state, "wgskit.gz", [&](std::string const & path) {
         bgzf::writer w{path, {6, threads}};
         w.write(input());
         w.close();
-    };
-    run();
-    verify(path);
-    for (auto _ : state)
-        run();
-    state.counters["MBps"] = bench::rate(static_cast<double>(input().size()), 6);
-    state.counters["ratio"] = static_cast<double>(fs::file_size(path)) / static_cast<double>(input().size());
-    fs::remove(path);
+    });
 }
 
 void compress_libdeflate(benchmark::State & state)
 {
-    std::string const path = scratch("libdeflate.gz");
-    libdeflate_compressor * c = libdeflate_alloc_compressor(7);
-    auto run = [&] {
+    libdeflate_compressor * c = libdeflate_alloc_compressor(7); // what htslib uses for bgzip -l 6
+    time_compression(state, "libdeflate.gz", [&](std::string const & path) {
         compress_loop(path, [&](std::string_view d, unsigned char * out, std::size_t room) {
             return libdeflate_deflate_compress(c, d.data(), d.size(), out, room);
         });
-    };
-    run();
-    verify(path);
-    for (auto _ : state)
-        run();
+    });
     libdeflate_free_compressor(c);
-    state.counters["MBps"] = bench::rate(static_cast<double>(input().size()), 6);
-    state.counters["ratio"] = static_cast<double>(fs::file_size(path)) / static_cast<double>(input().size());
-    fs::remove(path);
 }
 
 void compress_zlib(benchmark::State & state)
 {
-    std::string const path = scratch("zlib.gz");
-    auto run = [&] {
+    time_compression(state, "zlib.gz", [&](std::string const & path) {
         compress_loop(path, [&](std::string_view d, unsigned char * out, std::size_t room) {
             z_stream zs{};
             deflateInit2(&zs, 6, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY);
@@ -137,14 +128,7 @@ void compress_zlib(benchmark::State & state)
             deflateEnd(&zs);
             return n;
         });
-    };
-    run();
-    verify(path);
-    for (auto _ : state)
-        run();
-    state.counters["MBps"] = bench::rate(static_cast<double>(input().size()), 6);
-    state.counters["ratio"] = static_cast<double>(fs::file_size(path)) / static_cast<double>(input().size());
-    fs::remove(path);
+    });
 }
 
 //! The compressed test file, written once by bgzip-equivalent settings.
