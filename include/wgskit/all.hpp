@@ -2,6 +2,7 @@
 #pragma once
 
 #include <wgskit/codec/bgzf/all.hpp>
+#include <wgskit/codec/rans/all.hpp>
 #include <wgskit/codec/twobit/all.hpp>
 #include <wgskit/core/exception.hpp>
 #include <wgskit/core/platform.hpp>
