@@ -68,13 +68,13 @@ inline encoder_symbol make_encoder_symbol(std::uint32_t start, std::uint32_t fre
 //! Encodes one symbol into x, writing renormalisation words backwards at *ptr.
 WGSKIT_ALWAYS_INLINE void encode_symbol(std::uint32_t & x, std::uint8_t *& ptr, encoder_symbol const & s) noexcept
 {
-    if (x >= s.x_max)
-    {
-        ptr -= 2;
-        ptr[0] = static_cast<std::uint8_t>(x);
-        ptr[1] = static_cast<std::uint8_t>(x >> 8);
-        x >>= 16;
-    }
+    // Branch-free: on incompressible data the renormalisation is a coin toss. The word is always stored below
+    // ptr (the buffer has room), but ptr only moves over it when it counts.
+    bool const renorm = x >= s.x_max;
+    ptr[-2] = static_cast<std::uint8_t>(x);
+    ptr[-1] = static_cast<std::uint8_t>(x >> 8);
+    ptr -= renorm ? 2 : 0;
+    x = renorm ? x >> 16 : x;
     std::uint32_t const q = static_cast<std::uint32_t>((std::uint64_t{x} * s.rcp_freq) >> s.rcp_shift);
     x = x + s.bias + q * s.cmpl_freq;
 }
@@ -120,6 +120,25 @@ inline void flush_states(std::uint32_t const * x, unsigned n, std::uint8_t *& pt
     }
 }
 
+// The N states' symbols in reverse: the partial last round first, then whole rounds (N fixed: no division).
+// Byte stores may alias anything: the pointers and states live in locals the compiler can keep in registers.
+template <unsigned N>
+void encode_order0_states(std::span<std::uint8_t const> in, std::array<encoder_symbol, 256> const & table,
+                          std::uint8_t *& out_ptr)
+{
+    std::uint8_t * ptr = out_ptr;
+    std::uint32_t x[N];
+    std::fill_n(x, N, state_lower_bound);
+    std::size_t const whole = in.size() / N * N;
+    for (std::size_t i = in.size(); i-- > whole;)
+        encode_symbol(x[i - whole], ptr, table[in[i]]);
+    for (std::size_t i = whole; i > 0; i -= N)
+        for (unsigned j = N; j-- > 0;)
+            encode_symbol(x[j], ptr, table[in[i - N + j]]);
+    flush_states(x, N, ptr);
+    out_ptr = ptr;
+}
+
 //! Order-0, N states: frequency table, states, data (appended to out). Empty input writes nothing.
 inline void encode_order0(std::span<std::uint8_t const> in, unsigned n_states, std::vector<std::uint8_t> & out)
 {
@@ -134,11 +153,10 @@ inline void encode_order0(std::span<std::uint8_t const> in, unsigned n_states, s
 
     backward_buffer buf{in.size(), n_states};
     std::uint8_t * ptr = buf.end();
-    std::uint32_t x[32];
-    std::fill_n(x, n_states, state_lower_bound);
-    for (std::size_t i = in.size(); i-- > 0;)
-        encode_symbol(x[i % n_states], ptr, table[in[i]]);
-    flush_states(x, n_states, ptr);
+    if (n_states == 32)
+        encode_order0_states<32>(in, table, ptr);
+    else
+        encode_order0_states<4>(in, table, ptr);
     buf.append_from(ptr, out);
 }
 
@@ -200,28 +218,53 @@ inline void write_frequencies1(std::vector<std::uint8_t> & out, frequencies cons
     out.insert(out.end(), table.begin(), table.end());
 }
 
+// Calls visit(position, context) for every byte: each of the N regions starts in context 0, the remainder
+// continues the last region.
+template <typename Visit>
+void for_each_order1_context(std::span<std::uint8_t const> in, unsigned n_states, Visit && visit)
+{
+    std::size_t const region = in.size() / n_states;
+    for (unsigned j = 0; j < n_states; ++j)
+        for (std::size_t i = 0, p = j * region; i < region; ++i, ++p)
+            visit(p, i == 0 ? std::uint8_t{0} : in[p - 1]);
+    for (std::size_t p = region * n_states; p < in.size(); ++p)
+        visit(p, p == 0 ? std::uint8_t{0} : in[p - 1]);
+}
+
+template <unsigned N>
+void encode_order1_states(std::span<std::uint8_t const> in, std::vector<std::array<encoder_symbol, 256>> const & table,
+                          std::uint8_t *& out_ptr)
+{
+    std::uint8_t * ptr = out_ptr;
+    std::uint32_t x[N];
+    std::fill_n(x, N, state_lower_bound);
+    std::size_t const len = in.size();
+    std::size_t const region = len / N;
+    // The decoder's last steps are the remainder (last state); before them the regions in lock-step.
+    for (std::size_t p = len; p-- > region * N;)
+        encode_symbol(x[N - 1], ptr, table[p == 0 ? 0 : in[p - 1]][in[p]]);
+    for (std::size_t i = region; i-- > 0;)
+        for (unsigned j = N; j-- > 0;)
+        {
+            std::size_t const p = j * region + i;
+            encode_symbol(x[j], ptr, table[i == 0 ? 0 : in[p - 1]][in[p]]);
+        }
+    flush_states(x, N, ptr);
+    out_ptr = ptr;
+}
+
 //! Order-1, N states.
 inline void encode_order1(std::span<std::uint8_t const> in, unsigned n_states, std::vector<std::uint8_t> & out)
 {
     if (in.empty())
         return;
-    std::size_t const len = in.size();
-    std::size_t const region = len / n_states;
-    // Region starts (context 0) are the positions j * region, j < N, when region > 0; position 0 always.
-    auto context_of = [&](std::size_t p) -> std::uint8_t {
-        if (p == 0 || (region > 0 && p < region * n_states && p % region == 0))
-            return 0;
-        return in[p - 1];
-    };
-
     std::vector<frequencies> counts(256, frequencies{});
     frequencies alphabet{};
     alphabet[0] = 1; // every state starts in context 0
-    for (std::size_t p = 0; p < len; ++p)
-    {
-        ++counts[context_of(p)][in[p]];
+    for_each_order1_context(in, n_states, [&](std::size_t p, std::uint8_t ctx) {
+        ++counts[ctx][in[p]];
         alphabet[in[p]] = 1;
-    }
+    });
     std::vector<frequencies> f(256, frequencies{});
     std::vector<std::array<encoder_symbol, 256>> table(256);
     for (int ctx = 0; ctx < 256; ++ctx)
@@ -236,20 +279,12 @@ inline void encode_order1(std::span<std::uint8_t const> in, unsigned n_states, s
     }
     write_frequencies1(out, alphabet, f);
 
-    backward_buffer buf{len, n_states};
+    backward_buffer buf{in.size(), n_states};
     std::uint8_t * ptr = buf.end();
-    std::uint32_t x[32];
-    std::fill_n(x, n_states, state_lower_bound);
-    // The decoder's last steps are the remainder (last state), before them the regions in lock-step.
-    for (std::size_t p = len; p-- > region * n_states;)
-        encode_symbol(x[n_states - 1], ptr, table[context_of(p)][in[p]]);
-    for (std::size_t i = region; i-- > 0;)
-        for (unsigned j = n_states; j-- > 0;)
-        {
-            std::size_t const p = j * region + i;
-            encode_symbol(x[j], ptr, table[context_of(p)][in[p]]);
-        }
-    flush_states(x, n_states, ptr);
+    if (n_states == 32)
+        encode_order1_states<32>(in, table, ptr);
+    else
+        encode_order1_states<4>(in, table, ptr);
     buf.append_from(ptr, out);
 }
 
@@ -289,6 +324,15 @@ WGSKIT_ALWAYS_INLINE bool renormalise(std::uint32_t & x, std::uint8_t const *& p
     return true;
 }
 
+//! renormalise() for when the caller knows two more bytes are there; branch-free.
+WGSKIT_ALWAYS_INLINE void renormalise_unchecked(std::uint32_t & x, std::uint8_t const *& p) noexcept
+{
+    bool const renorm = x < state_lower_bound;
+    std::uint32_t const word = p[0] | (std::uint32_t{p[1]} << 8);
+    x = renorm ? (x << 16) | word : x;
+    p += renorm ? 2 : 0;
+}
+
 inline decode_status read_states(byte_reader & in, std::uint32_t * x, unsigned n)
 {
     for (unsigned j = 0; j < n; ++j)
@@ -310,6 +354,41 @@ inline decode_status check_final_states(std::uint32_t const * x, unsigned n)
     return decode_status::ok;
 }
 
+// Byte stores may alias anything: states and input pointer are locals, written back at the end.
+template <unsigned N>
+decode_status decode_order0_states(std::uint32_t const * table, std::uint32_t * states, std::uint8_t const *& in_ptr,
+                                   std::uint8_t const * end, std::size_t len, std::uint8_t * out)
+{
+    std::uint32_t x[N];
+    std::copy_n(states, N, x);
+    std::uint8_t const * p = in_ptr;
+    auto const finish = [&](decode_status st) {
+        std::copy_n(x, N, states);
+        in_ptr = p;
+        return st;
+    };
+    constexpr std::uint32_t mask = (1u << order0_bits) - 1;
+    std::size_t i = 0;
+    // Whole rounds of N symbols while the input surely holds their words, then the careful tail.
+    for (; i + N <= len && static_cast<std::size_t>(end - p) >= 2 * N; i += N)
+        for (unsigned j = 0; j < N; ++j)
+        {
+            std::uint32_t const slot = table[x[j] & mask];
+            out[i + j] = static_cast<std::uint8_t>(slot);
+            x[j] = decode_step(x[j], slot, order0_bits);
+            renormalise_unchecked(x[j], p);
+        }
+    for (unsigned j = 0; i < len; ++i, j = (j + 1 == N) ? 0 : j + 1)
+    {
+        std::uint32_t const slot = table[x[j] & mask];
+        out[i] = static_cast<std::uint8_t>(slot);
+        x[j] = decode_step(x[j], slot, order0_bits);
+        if (!renormalise(x[j], p, end))
+            return finish(decode_status::truncated);
+    }
+    return finish(decode_status::ok);
+}
+
 //! Order-0 decoding of len symbols with N states from the rest of in (everything left belongs to it).
 inline decode_status decode_order0(byte_reader & in, std::size_t len, unsigned n_states, std::uint8_t * out)
 {
@@ -325,30 +404,10 @@ inline decode_status decode_order0(byte_reader & in, std::size_t len, unsigned n
         return st;
     std::uint8_t const * p = in.position();
     std::uint8_t const * const end = p + in.remaining();
-    constexpr std::uint32_t mask = (1u << order0_bits) - 1;
-    std::size_t i = 0;
-    // Whole rounds of N symbols while the input surely holds their words, then the careful tail.
-    for (; i + n_states <= len && static_cast<std::size_t>(end - p) >= 2 * n_states; i += n_states)
-        for (unsigned j = 0; j < n_states; ++j)
-        {
-            std::uint32_t const slot = (*table)[x[j] & mask];
-            out[i + j] = static_cast<std::uint8_t>(slot);
-            x[j] = decode_step(x[j], slot, order0_bits);
-            if (x[j] < state_lower_bound)
-            {
-                x[j] = (x[j] << 16) | p[0] | (std::uint32_t{p[1]} << 8);
-                p += 2;
-            }
-        }
-    for (; i < len; ++i)
-    {
-        unsigned const j = static_cast<unsigned>(i % n_states);
-        std::uint32_t const slot = (*table)[x[j] & mask];
-        out[i] = static_cast<std::uint8_t>(slot);
-        x[j] = decode_step(x[j], slot, order0_bits);
-        if (!renormalise(x[j], p, end))
-            return decode_status::truncated;
-    }
+    auto const st = n_states == 32 ? decode_order0_states<32>(table->data(), x, p, end, len, out)
+                                   : decode_order0_states<4>(table->data(), x, p, end, len, out);
+    if (st != decode_status::ok)
+        return st;
     std::span<std::uint8_t const> rest;
     in.take(static_cast<std::size_t>(p - in.position()), rest);
     return check_final_states(x, n_states);
@@ -421,6 +480,58 @@ inline decode_status read_frequencies1(byte_reader & in, unsigned & bits, std::v
     return decode_status::ok;
 }
 
+template <unsigned N>
+decode_status decode_order1_states(std::uint32_t const * slots, std::array<std::int16_t, 256> const & index,
+                                   unsigned bits, std::uint32_t * states, std::uint8_t const *& in_ptr,
+                                   std::uint8_t const * end, std::size_t len, std::uint8_t * out)
+{
+    std::uint32_t x[N];
+    std::copy_n(states, N, x);
+    std::uint8_t const * p = in_ptr;
+    auto const finish = [&](decode_status st) {
+        std::copy_n(x, N, states);
+        in_ptr = p;
+        return st;
+    };
+    std::uint32_t const mask = (1u << bits) - 1;
+    std::size_t const region = len / N;
+    std::uint8_t last[N] = {};
+    // One step of state j writing position pos; false on a context without a table.
+    auto step = [&](unsigned j, std::size_t pos) {
+        std::int16_t const t = index[last[j]];
+        if (t < 0)
+            return false;
+        std::uint32_t const slot = slots[(std::size_t{static_cast<std::uint16_t>(t)} << bits) + (x[j] & mask)];
+        out[pos] = last[j] = static_cast<std::uint8_t>(slot);
+        x[j] = decode_step(x[j], slot, bits);
+        return true;
+    };
+    std::size_t i = 0;
+    for (; i < region && static_cast<std::size_t>(end - p) >= 2 * N; ++i)
+        for (unsigned j = 0; j < N; ++j)
+        {
+            if (!step(j, j * region + i))
+                return finish(decode_status::missing_context);
+            renormalise_unchecked(x[j], p);
+        }
+    for (; i < region; ++i)
+        for (unsigned j = 0; j < N; ++j)
+        {
+            if (!step(j, j * region + i))
+                return finish(decode_status::missing_context);
+            if (!renormalise(x[j], p, end))
+                return finish(decode_status::truncated);
+        }
+    for (std::size_t pos = region * N; pos < len; ++pos)
+    {
+        if (!step(N - 1, pos))
+            return finish(decode_status::missing_context);
+        if (!renormalise(x[N - 1], p, end))
+            return finish(decode_status::truncated);
+    }
+    return finish(decode_status::ok);
+}
+
 inline decode_status decode_order1(byte_reader & in, std::size_t len, unsigned n_states, std::uint8_t * out)
 {
     if (len == 0)
@@ -435,25 +546,10 @@ inline decode_status decode_order1(byte_reader & in, std::size_t len, unsigned n
         return st;
     std::uint8_t const * p = in.position();
     std::uint8_t const * const end = p + in.remaining();
-    std::uint32_t const mask = (1u << bits) - 1;
-    std::size_t const region = len / n_states;
-    std::uint8_t last[32] = {};
-    auto step = [&](unsigned j, std::size_t pos) -> decode_status {
-        std::int16_t const t = index[last[j]];
-        if (t < 0)
-            return decode_status::missing_context;
-        std::uint32_t const slot = slots[(std::size_t{static_cast<std::uint16_t>(t)} << bits) + (x[j] & mask)];
-        out[pos] = last[j] = static_cast<std::uint8_t>(slot);
-        x[j] = decode_step(x[j], slot, bits);
-        return renormalise(x[j], p, end) ? decode_status::ok : decode_status::truncated;
-    };
-    for (std::size_t i = 0; i < region; ++i)
-        for (unsigned j = 0; j < n_states; ++j)
-            if (auto st = step(j, j * region + i); st != decode_status::ok)
-                return st;
-    for (std::size_t pos = region * n_states; pos < len; ++pos)
-        if (auto st = step(n_states - 1, pos); st != decode_status::ok)
-            return st;
+    auto const st = n_states == 32 ? decode_order1_states<32>(slots.data(), index, bits, x, p, end, len, out)
+                                   : decode_order1_states<4>(slots.data(), index, bits, x, p, end, len, out);
+    if (st != decode_status::ok)
+        return st;
     std::span<std::uint8_t const> rest;
     in.take(static_cast<std::size_t>(p - in.position()), rest);
     return check_final_states(x, n_states);
