@@ -18,12 +18,11 @@
 #include <wgskit/codec/rans/detail/byte_stream.hpp>
 #include <wgskit/codec/rans/detail/decode_status.hpp>
 #include <wgskit/codec/rans/detail/frequency_table.hpp>
+#include <wgskit/codec/rans/detail/rans_x32_kernel.hpp>
 
 namespace wgskit::codec::rans::detail
 {
 
-inline constexpr std::uint32_t state_lower_bound = 1u << 15;
-inline constexpr unsigned order0_bits = 12;
 inline constexpr unsigned order1_bits = 12; // we always write 12-bit order-1 tables; 10-bit ones are read too
 
 // ---------------------------------------------------------------------------------------------------------
@@ -307,32 +306,6 @@ inline void build_decoder_table(frequencies const & f, std::uint32_t * slots)
     }
 }
 
-WGSKIT_ALWAYS_INLINE std::uint32_t decode_step(std::uint32_t x, std::uint32_t slot, unsigned bits) noexcept
-{
-    return (((slot >> 8) & 0xfffu) + 1) * (x >> bits) + (slot >> 20);
-}
-
-//! Reads 16 bits into x when it fell below L. False when the stream has no more words.
-WGSKIT_ALWAYS_INLINE bool renormalise(std::uint32_t & x, std::uint8_t const *& p, std::uint8_t const * end) noexcept
-{
-    if (x >= state_lower_bound)
-        return true;
-    if (end - p < 2)
-        return false;
-    x = (x << 16) | p[0] | (std::uint32_t{p[1]} << 8);
-    p += 2;
-    return true;
-}
-
-//! renormalise() for when the caller knows two more bytes are there; branch-free.
-WGSKIT_ALWAYS_INLINE void renormalise_unchecked(std::uint32_t & x, std::uint8_t const *& p) noexcept
-{
-    bool const renorm = x < state_lower_bound;
-    std::uint32_t const word = p[0] | (std::uint32_t{p[1]} << 8);
-    x = renorm ? (x << 16) | word : x;
-    p += renorm ? 2 : 0;
-}
-
 inline decode_status read_states(byte_reader & in, std::uint32_t * x, unsigned n)
 {
     for (unsigned j = 0; j < n; ++j)
@@ -354,39 +327,25 @@ inline decode_status check_final_states(std::uint32_t const * x, unsigned n)
     return decode_status::ok;
 }
 
-// Byte stores may alias anything: states and input pointer are locals, written back at the end.
+//! Finishes order-0 decoding from symbol i: whole rounds, then the careful tail.
 template <unsigned N>
 decode_status decode_order0_states(std::uint32_t const * table, std::uint32_t * states, std::uint8_t const *& in_ptr,
-                                   std::uint8_t const * end, std::size_t len, std::uint8_t * out)
+                                   std::uint8_t const * end, std::size_t i, std::size_t len, std::uint8_t * out)
 {
-    std::uint32_t x[N];
-    std::copy_n(states, N, x);
-    std::uint8_t const * p = in_ptr;
-    auto const finish = [&](decode_status st) {
-        std::copy_n(x, N, states);
-        in_ptr = p;
-        return st;
-    };
+    local_decoder_state<N> local{states, in_ptr};
+    auto & x = local.x;
+    auto & p = local.p;
     constexpr std::uint32_t mask = (1u << order0_bits) - 1;
-    std::size_t i = 0;
-    // Whole rounds of N symbols while the input surely holds their words, then the careful tail.
-    for (; i + N <= len && static_cast<std::size_t>(end - p) >= 2 * N; i += N)
-        for (unsigned j = 0; j < N; ++j)
-        {
-            std::uint32_t const slot = table[x[j] & mask];
-            out[i + j] = static_cast<std::uint8_t>(slot);
-            x[j] = decode_step(x[j], slot, order0_bits);
-            renormalise_unchecked(x[j], p);
-        }
-    for (unsigned j = 0; i < len; ++i, j = (j + 1 == N) ? 0 : j + 1)
+    i = decode_order0_rounds<N>(table, x, p, end, i, len, out);
+    for (unsigned j = static_cast<unsigned>(i % N); i < len; ++i, j = (j + 1 == N) ? 0 : j + 1)
     {
         std::uint32_t const slot = table[x[j] & mask];
         out[i] = static_cast<std::uint8_t>(slot);
         x[j] = decode_step(x[j], slot, order0_bits);
         if (!renormalise(x[j], p, end))
-            return finish(decode_status::truncated);
+            return local.finish(decode_status::truncated);
     }
-    return finish(decode_status::ok);
+    return local.finish(decode_status::ok);
 }
 
 //! Order-0 decoding of len symbols with N states from the rest of in (everything left belongs to it).
@@ -404,8 +363,16 @@ inline decode_status decode_order0(byte_reader & in, std::size_t len, unsigned n
         return st;
     std::uint8_t const * p = in.position();
     std::uint8_t const * const end = p + in.remaining();
-    auto const st = n_states == 32 ? decode_order0_states<32>(table->data(), x, p, end, len, out)
-                                   : decode_order0_states<4>(table->data(), x, p, end, len, out);
+    decode_status st;
+    if (n_states == 32)
+    {
+        // The 32-way rounds are the SIMD kernel's; the tail (and rounds it left) the scalar code's.
+        std::size_t const done = simd::dispatch<rans_x32_kernel>(
+            [&](auto kernel) { return kernel.decode_order0(table->data(), x, p, end, len, out); });
+        st = decode_order0_states<32>(table->data(), x, p, end, done, len, out);
+    }
+    else
+        st = decode_order0_states<4>(table->data(), x, p, end, 0, len, out);
     if (st != decode_status::ok)
         return st;
     std::span<std::uint8_t const> rest;
@@ -485,14 +452,9 @@ decode_status decode_order1_states(std::uint32_t const * slots, std::array<std::
                                    unsigned bits, std::uint32_t * states, std::uint8_t const *& in_ptr,
                                    std::uint8_t const * end, std::size_t len, std::uint8_t * out)
 {
-    std::uint32_t x[N];
-    std::copy_n(states, N, x);
-    std::uint8_t const * p = in_ptr;
-    auto const finish = [&](decode_status st) {
-        std::copy_n(x, N, states);
-        in_ptr = p;
-        return st;
-    };
+    local_decoder_state<N> local{states, in_ptr};
+    auto & x = local.x;
+    auto & p = local.p;
     std::uint32_t const mask = (1u << bits) - 1;
     std::size_t const region = len / N;
     std::uint8_t last[N] = {};
@@ -511,25 +473,25 @@ decode_status decode_order1_states(std::uint32_t const * slots, std::array<std::
         for (unsigned j = 0; j < N; ++j)
         {
             if (!step(j, j * region + i))
-                return finish(decode_status::missing_context);
+                return local.finish(decode_status::missing_context);
             renormalise_unchecked(x[j], p);
         }
     for (; i < region; ++i)
         for (unsigned j = 0; j < N; ++j)
         {
             if (!step(j, j * region + i))
-                return finish(decode_status::missing_context);
+                return local.finish(decode_status::missing_context);
             if (!renormalise(x[j], p, end))
-                return finish(decode_status::truncated);
+                return local.finish(decode_status::truncated);
         }
     for (std::size_t pos = region * N; pos < len; ++pos)
     {
         if (!step(N - 1, pos))
-            return finish(decode_status::missing_context);
+            return local.finish(decode_status::missing_context);
         if (!renormalise(x[N - 1], p, end))
-            return finish(decode_status::truncated);
+            return local.finish(decode_status::truncated);
     }
-    return finish(decode_status::ok);
+    return local.finish(decode_status::ok);
 }
 
 inline decode_status decode_order1(byte_reader & in, std::size_t len, unsigned n_states, std::uint8_t * out)
