@@ -1,6 +1,8 @@
 // The whole public API of wgskit.
 #pragma once
 
+#include <wgskit/codec/bgzf/all.hpp>
+#include <wgskit/codec/rans/all.hpp>
 #include <wgskit/codec/twobit/all.hpp>
 #include <wgskit/core/all.hpp>
 #include <wgskit/io/all.hpp>

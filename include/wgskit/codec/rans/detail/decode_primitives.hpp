@@ -1,0 +1,95 @@
+// The rANS Nx16 decoding step shared by the scalar decoders and the SIMD kernel: 32-bit states, lower bound
+// L = 2^15, 16-bit renormalisation, and a decoder table with one 32-bit slot per cumulative frequency.
+#pragma once
+
+#include <wgskit/core/platform.hpp>
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+
+namespace wgskit::codec::rans::detail
+{
+
+inline constexpr std::uint32_t state_lower_bound = 1u << 15;
+inline constexpr unsigned order0_bits = 12;
+
+//! Per cumulative-frequency slot: symbol | (freq - 1) << 8 | (slot - start) << 20.
+WGSKIT_ALWAYS_INLINE std::uint32_t decode_step(std::uint32_t x, std::uint32_t slot, unsigned bits) noexcept
+{
+    return (((slot >> 8) & 0xfffu) + 1) * (x >> bits) + (slot >> 20);
+}
+
+//! Reads 16 bits into x when it fell below L. False when the stream has no more words.
+WGSKIT_ALWAYS_INLINE bool renormalise(std::uint32_t & x, std::uint8_t const *& p, std::uint8_t const * end) noexcept
+{
+    if (x >= state_lower_bound)
+        return true;
+    if (end - p < 2)
+        return false;
+    x = (x << 16) | p[0] | (std::uint32_t{p[1]} << 8);
+    p += 2;
+    return true;
+}
+
+//! renormalise() for when the caller knows two more bytes are there; branch-free.
+WGSKIT_ALWAYS_INLINE void renormalise_unchecked(std::uint32_t & x, std::uint8_t const *& p) noexcept
+{
+    bool const renorm = x < state_lower_bound;
+    std::uint32_t const word = p[0] | (std::uint32_t{p[1]} << 8);
+    x = renorm ? (x << 16) | word : x;
+    p += renorm ? 2 : 0;
+}
+
+//! Byte stores may alias anything, so the decoders work on local copies of the states and the input pointer
+//! (which the compiler then keeps in registers) and write them back once, in finish().
+template <unsigned N>
+struct local_decoder_state
+{
+    std::uint32_t x[N];
+    std::uint8_t const * p;
+    std::uint32_t * states_out;
+    std::uint8_t const *& p_out;
+
+    local_decoder_state(std::uint32_t * states, std::uint8_t const *& in_ptr) :
+        p{in_ptr},
+        states_out{states},
+        p_out{in_ptr}
+    {
+        std::copy_n(states, N, x);
+    }
+
+    void write_back() noexcept
+    {
+        std::copy_n(x, N, states_out);
+        p_out = p;
+    }
+
+    template <typename Status>
+    Status finish(Status st) noexcept
+    {
+        write_back();
+        return st;
+    }
+};
+
+//! Order-0 rounds of N symbols (state j decodes symbol i + j) from symbol i while the input surely holds a
+//! round's words (2 N bytes); returns the symbols decoded so far.
+template <unsigned N>
+WGSKIT_ALWAYS_INLINE std::size_t decode_order0_rounds(std::uint32_t const * table, std::uint32_t * x,
+                                                      std::uint8_t const *& p, std::uint8_t const * end,
+                                                      std::size_t i, std::size_t len, std::uint8_t * out) noexcept
+{
+    constexpr std::uint32_t mask = (1u << order0_bits) - 1;
+    for (; i + N <= len && static_cast<std::size_t>(end - p) >= 2 * N; i += N)
+        for (unsigned j = 0; j < N; ++j)
+        {
+            std::uint32_t const slot = table[x[j] & mask];
+            out[i + j] = static_cast<std::uint8_t>(slot);
+            x[j] = decode_step(x[j], slot, order0_bits);
+            renormalise_unchecked(x[j], p);
+        }
+    return i;
+}
+
+} // namespace wgskit::codec::rans::detail

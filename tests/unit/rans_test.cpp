@@ -1,0 +1,215 @@
+// rANS Nx16: round trips for every order/flag combination, interoperability with htscodecs in both
+// directions, and corrupt streams (truncated, flipped bytes, bad frequency tables) giving parse_error.
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+#include <random>
+#include <string>
+#include <vector>
+
+#include <wgskit/codec/bgzf/reader.hpp>
+#include <wgskit/codec/rans/all.hpp>
+
+#if defined(WGSKIT_HAVE_HTSCODECS)
+#include <htscodecs/rANS_static4x16.h>
+#endif
+
+namespace
+{
+using namespace wgskit;
+namespace rans = wgskit::codec::rans;
+using bytes = std::vector<std::uint8_t>;
+
+//! Every flag combination htscodecs' rans_compress_4x16 accepts (STRIPE on its own, as the format says).
+std::vector<unsigned> const & all_flag_sets()
+{
+    static std::vector<unsigned> const sets = [] {
+        std::vector<unsigned> v;
+        for (unsigned order : {0u, rans::order1})
+            for (unsigned n32 : {0u, rans::x32})
+                for (unsigned rle : {0u, rans::rle})
+                    for (unsigned pack : {0u, rans::pack})
+                        for (unsigned cat : {0u, rans::cat})
+                            v.push_back(order | n32 | rle | pack | cat);
+        for (unsigned sub : {0u, rans::order1, rans::x32, rans::order1 | rans::x32, rans::rle})
+            v.push_back(rans::stripe | sub);
+        return v;
+    }();
+    return sets;
+}
+
+//! The quality strings of the example reads (the data the codec is for), concatenated.
+std::string const & example_qualities()
+{
+    static std::string const q = [] {
+        codec::bgzf::reader r{std::string{WGSKIT_SOURCE_DIR} + "/examples/data/NA12878.chr22_R1.fastq.gz"};
+        std::string const text = r.read_all();
+        std::string out;
+        std::size_t line = 0;
+        for (std::size_t pos = 0; pos < text.size() && out.size() < 200000; ++line)
+        {
+            std::size_t const end = text.find('\n', pos);
+            if (line % 4 == 3)
+                out.append(text, pos, end - pos);
+            pos = end == std::string::npos ? text.size() : end + 1;
+        }
+        return out;
+    }();
+    return q;
+}
+
+bytes sample(std::string const & kind, std::size_t n, std::uint64_t seed)
+{
+    std::mt19937_64 rng{seed};
+    bytes v(n);
+    if (kind == "qualities")
+    {
+        std::string const & q = example_qualities();
+        std::size_t const start = q.size() > n ? rng() % (q.size() - n) : 0;
+        for (std::size_t i = 0; i < n; ++i)
+            v[i] = static_cast<std::uint8_t>(q[(start + i) % q.size()]);
+    }
+    else if (kind == "runs") // few symbols in long runs: RLE and PACK territory
+    {
+        for (std::size_t i = 0; i < n;)
+        {
+            std::uint8_t const c = static_cast<std::uint8_t>("ACGTN"[rng() % 5]);
+            std::size_t const run = 1 + rng() % 40;
+            for (std::size_t k = 0; k < run && i < n; ++k)
+                v[i++] = c;
+        }
+    }
+    else if (kind == "bytes") // all 256 symbols, skewed
+    {
+        std::geometric_distribution<int> g{0.05};
+        for (auto & c : v)
+            c = static_cast<std::uint8_t>(std::min(255, g(rng)));
+    }
+    else // "constant"
+        std::fill(v.begin(), v.end(), std::uint8_t{'#'});
+    return v;
+}
+
+std::vector<std::size_t> const sizes{0, 1, 2, 3, 4, 5, 31, 32, 33, 127, 128, 129, 1000, 65537};
+std::vector<std::string> const kinds{"qualities", "runs", "bytes", "constant"};
+
+} // namespace
+
+TEST_CASE("rans nx16 round trips every flag combination", "[rans]")
+{
+    for (unsigned flags : all_flag_sets())
+        for (auto const & kind : kinds)
+            for (std::size_t n : sizes)
+            {
+                INFO("flags " << flags << " kind " << kind << " n " << n);
+                bytes const in = sample(kind, n, n * 31 + flags);
+                bytes const c = rans::compress(in, flags);
+                REQUIRE(rans::decompress(c) == in);
+            }
+    // Other stripe widths, and NOSZ with the size given.
+    bytes const in = sample("qualities", 10007, 1);
+    for (unsigned ways : {2u, 3u, 8u, 255u})
+        CHECK(rans::decompress(rans::compress(in, rans::stripe | rans::stripe_ways(ways))) == in);
+    bytes const nosz = rans::compress(in, rans::no_size | rans::order1);
+    CHECK(rans::decompress(nosz, {in.size()}) == in);
+    CHECK_THROWS_AS(rans::compress(in, rans::stripe | rans::stripe_ways(1)), invalid_argument);
+}
+
+TEST_CASE("rans nx16 compresses real qualities", "[rans]")
+{
+    bytes const q = sample("qualities", 100000, 3);
+    for (unsigned flags : {0u, rans::order1, rans::x32, rans::order1 | rans::x32})
+    {
+        std::size_t const size = rans::compress(q, flags).size();
+        INFO("flags " << flags << ": " << size << " bytes");
+        CHECK(size < q.size() * 6 / 10); // ~3.4 bits per quality at order-0, less at order-1
+    }
+}
+
+TEST_CASE("rans nx16 streams interoperate with htscodecs both ways", "[rans]")
+{
+#if !defined(WGSKIT_HAVE_HTSCODECS)
+    WARN("htscodecs not found at build time (libhtscodecs-dev): skipped");
+#else
+    std::size_t identical = 0, compared = 0;
+    for (unsigned flags : all_flag_sets())
+        for (auto const & kind : kinds)
+            for (std::size_t n : sizes)
+            {
+                INFO("flags " << flags << " kind " << kind << " n " << n);
+                bytes in = sample(kind, n, n * 7 + flags);
+                // ours -> htscodecs
+                bytes c = rans::compress(in, flags);
+                unsigned out_size = 0;
+                unsigned char * theirs = rans_uncompress_4x16(c.data(), static_cast<unsigned>(c.size()), &out_size);
+                REQUIRE(theirs != nullptr);
+                CHECK(bytes(theirs, theirs + out_size) == in);
+                std::free(theirs);
+                // htscodecs -> ours
+                unsigned c_size = 0;
+                unsigned char * h = rans_compress_4x16(in.data(), static_cast<unsigned>(in.size()), &c_size,
+                                                       static_cast<int>(flags));
+                REQUIRE(h != nullptr);
+                bytes const hc(h, h + c_size);
+                std::free(h);
+                CHECK(rans::decompress(hc) == in);
+                ++compared;
+                identical += hc == c;
+            }
+    // htscodecs normalises frequencies with its own heuristics (and picks CAT/PACK/10-bit tables by size), so
+    // most streams differ while decoding to the same bytes; CAT streams are identical.
+    bytes const text = sample("qualities", 5000, 9);
+    unsigned c_size = 0;
+    unsigned char * h = rans_compress_4x16(const_cast<std::uint8_t *>(text.data()), 5000, &c_size, rans::cat);
+    CHECK(bytes(h, h + c_size) == rans::compress(text, rans::cat));
+    std::free(h);
+    WARN("rANS streams byte-identical to htscodecs': " << identical << " of " << compared);
+#endif
+}
+
+TEST_CASE("rans nx16 rejects corrupt streams with parse_error", "[rans]")
+{
+    bytes const in = sample("qualities", 3000, 5);
+    std::mt19937_64 rng{11};
+    for (unsigned flags : {0u, rans::order1, rans::x32, rans::order1 | rans::x32, rans::rle | rans::pack,
+                           rans::stripe, rans::rle, rans::cat})
+    {
+        INFO("flags " << flags);
+        bytes const c = rans::compress(in, flags);
+        // Every strict prefix is truncated.
+        for (std::size_t len = 0; len < c.size(); len += 1 + len / 8)
+            CHECK_THROWS_AS(rans::decompress({c.data(), len}), parse_error);
+        // Flipped bytes: an error or (rarely, e.g. inside CAT data) other bytes; never a crash.
+        for (int trial = 0; trial < 200; ++trial)
+        {
+            bytes bad = c;
+            bad[rng() % bad.size()] ^= static_cast<std::uint8_t>(1 + rng() % 255);
+            try
+            {
+                bytes const out = rans::decompress(bad);
+                CHECK(out.size() <= in.size() * 2 + 16);
+            }
+            catch (parse_error const &)
+            {
+            }
+        }
+    }
+    // A hand-made order-0 stream whose frequencies sum to 3000, not a power of two.
+    bytes bad{0x00, 0x05, 'A', 'C', 0x00, 0x8b, 0x68 /* 1512 */, 0x8b, 0x60 /* 1504 */};
+    bad.insert(bad.end(), 16, 0x80);
+    try
+    {
+        rans::decompress(bad, {.source = "test block 7"});
+        FAIL("no error");
+    }
+    catch (parse_error const & e)
+    {
+        CHECK(std::string{e.what()}.find("test block 7") != std::string::npos);
+        CHECK(e.reason().find("frequency table") != std::string::npos);
+    }
+    // Sizes beyond max_size, and NOSZ without a size.
+    bytes const big = rans::compress(sample("constant", 100000, 1), 0);
+    CHECK_THROWS_AS(rans::decompress(big, {.max_size = 1000}), parse_error);
+    bytes const nosz = rans::compress(in, rans::no_size);
+    CHECK_THROWS_AS(rans::decompress(nosz), parse_error);
+}
