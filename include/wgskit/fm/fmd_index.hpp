@@ -109,6 +109,13 @@ public:
     //! (naming the contig and position) or an SA sampling rate of 0.
     static fmd_index build(std::span<reference_sequence const> contigs, build_options const & options = {})
     {
+        auto const packed = detail::pack_contigs(contigs);
+        return build(packed, options);
+    }
+
+    //! The same from contigs already packed (their packed words are copied as they are).
+    static fmd_index build(std::span<packed_reference_sequence const> contigs, build_options const & options = {})
+    {
         if (options.sa_sample_rate == 0)
             throw invalid_argument{"fm::build: sa_sample_rate must be at least 1"};
         if (contigs.empty())

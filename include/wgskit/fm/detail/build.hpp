@@ -14,6 +14,7 @@
 
 #include <wgskit/codec/twobit/packed_dna.hpp>
 #include <wgskit/core/exception.hpp>
+#include <wgskit/fm/detail/big_buffer.hpp>
 #include <wgskit/fm/detail/index_file.hpp>
 #include <wgskit/fm/detail/occ_table.hpp>
 #include <wgskit/fm/detail/sais.hpp>
@@ -26,6 +27,13 @@ struct reference_sequence
 {
     std::string_view name;
     std::string_view sequence;
+};
+
+//! A contig already packed (the driver packs while reading, so the text form need not stay in memory).
+struct packed_reference_sequence
+{
+    std::string name;
+    codec::twobit::packed_dna sequence;
 };
 
 struct build_options
@@ -53,6 +61,21 @@ constexpr std::uint8_t ambiguous_base(std::uint64_t position) noexcept
     z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
     return static_cast<std::uint8_t>((z ^ (z >> 31)) & 3u);
 }
+
+//! The FMD text X . revcomp(X) ($ = 0, A..T = 1..4) from its stored forward half X.
+struct fmd_text
+{
+    std::uint8_t const * forward;
+    std::uint64_t forward_length;
+    std::uint64_t length;
+
+    [[gnu::always_inline]] std::uint8_t operator[](std::uint64_t i) const noexcept
+    {
+        bool const rc = i >= forward_length;
+        std::uint8_t const c = forward[rc ? length - 1 - i : i];
+        return rc && c != 0 ? static_cast<std::uint8_t>(5 - c) : c;
+    }
+};
 
 struct image_layout
 {
@@ -90,8 +113,30 @@ inline void report(build_options const & options, std::string const & line)
         options.progress(line);
 }
 
+//! Packs every contig (validating its letters and finding its ambiguity runs).
+inline std::vector<packed_reference_sequence> pack_contigs(std::span<reference_sequence const> contigs)
+{
+    std::vector<packed_reference_sequence> packed;
+    packed.reserve(contigs.size());
+    for (auto const & c : contigs)
+    {
+        try
+        {
+            packed.push_back({std::string{c.name}, codec::twobit::pack(c.sequence)});
+        }
+        catch (invalid_argument const & e)
+        {
+            throw invalid_argument{"fm::build: contig '" + std::string{c.name} + "': " + e.what()};
+        }
+    }
+    return packed;
+}
+
+// Memory: the forward half of the text (1 byte a symbol) and the suffix array (sizeof(Index)) during SA-IS; the BWT then overwrites
+// the suffix array's first bytes in place and the text is freed before the image (~0.33 byte a symbol) exists.
 template <typename Index>
-std::shared_ptr<image_storage> build_image(std::span<reference_sequence const> contigs, build_options const & options)
+std::shared_ptr<image_storage> build_image(std::span<packed_reference_sequence const> contigs,
+                                           build_options const & options)
 {
     using clock = std::chrono::steady_clock;
     auto const t0 = clock::now();
@@ -99,33 +144,86 @@ std::shared_ptr<image_storage> build_image(std::span<reference_sequence const> c
         return std::to_string(std::chrono::duration<double>(clock::now() - t0).count()).substr(0, 6) + " s";
     };
 
-    // Pack every contig (validates the letters, finds the ambiguity runs).
-    std::vector<codec::twobit::packed_dna> packed;
-    packed.reserve(contigs.size());
     std::uint64_t reference_length = 0, names_bytes = 0, runs = 0;
     for (auto const & c : contigs)
     {
-        try
-        {
-            packed.push_back(codec::twobit::pack(c.sequence));
-        }
-        catch (invalid_argument const & e)
-        {
-            throw invalid_argument{"fm::build: contig '" + std::string{c.name} + "': " + e.what()};
-        }
         reference_length += c.sequence.size();
         names_bytes += c.name.size();
-        runs += packed.back().ambiguous().size();
+        runs += c.sequence.ambiguous().size();
     }
     std::uint64_t const m = contigs.size();
     std::uint64_t const forward = reference_length + m;
     std::uint64_t const n = 2 * forward;
+    std::uint64_t const rate = options.sa_sample_rate;
+
+    // The FMD text: X = contigs each followed by $, then revcomp(X). Symbols: $ = 0, A..T = 1..4; ambiguous
+    // bases become their stand-ins. Only X is stored.
+    report(options, "fm: text of " + std::to_string(n) + " symbols (" + std::to_string(m) + " contigs)");
+    big_buffer<std::uint8_t> x_text(forward);
+    fmd_text const text{x_text.data(), forward, n};
+    {
+        std::uint64_t x = 0, ref_off = 0;
+        for (auto const & c : contigs)
+        {
+            std::uint64_t const start = x;
+            for (std::uint64_t i = 0; i < c.sequence.size(); ++i)
+                x_text[x++] = static_cast<std::uint8_t>(c.sequence.code_at(i) + 1);
+            for (auto const & r : c.sequence.ambiguous())
+                for (std::uint64_t i = r.start; i < r.start + r.length; ++i)
+                    x_text[start + i] = static_cast<std::uint8_t>(ambiguous_base(ref_off + i) + 1);
+            x_text[x++] = 0;
+            ref_off += c.sequence.size();
+        }
+    }
+
+    report(options, "fm: suffix array (SA-IS, " + std::to_string(8 * sizeof(Index)) + "-bit) ...");
+    big_buffer<Index> sa(n + 1);
+    sais<Index>(text, sa.data(), static_cast<Index>(n), Index{5});
+    report(options, "fm: suffix array done, " + elapsed());
+
+    // BWT index i holds the suffix sa[i - 1] (the terminal suffix n sorts first). Its symbol (0..3, 4 for a
+    // non-base) goes to byte i of the suffix array's storage, which lies in an entry already read.
+    std::vector<Index> samples(n / rate + 1);
+    std::vector<dollar_entry> dollars;
+    dollars.reserve(2 * m + 1);
+    std::uint64_t counts[5] = {0, 0, 0, 0, 0};
+    std::uint64_t primary = 0;
+    auto * const bwt = reinterpret_cast<std::uint8_t *>(sa.data());
+    std::uint64_t next = n; // sa[i - 1], read before byte i - 1 is written
+    for (std::uint64_t i = 0; i <= n; ++i)
+    {
+        std::uint64_t const p = next;
+        if (i < n)
+            next = sa[i]; // entry i is still intact: bytes 0..i-1 lie in entries below i
+        if (i % rate == 0)
+            samples[i / rate] = static_cast<Index>(p);
+        std::uint8_t const sym = p == 0 ? 0 : text[p - 1];
+        if (sym == 0)
+        {
+            dollars.push_back({i, p});
+            if (p == 0)
+                primary = i;
+        }
+        ++counts[sym];
+        bwt[i] = sym == 0 ? std::uint8_t{4} : static_cast<std::uint8_t>(sym - 1);
+    }
+    x_text.reset();
 
     image_layout layout = plan_image<Index>(m, names_bytes, runs, reference_length, n, options.sa_sample_rate);
     auto image = image_storage::allocate(layout.total);
     std::byte * const base = image->mutable_data();
     file_header & h = layout.header;
     auto section_ptr = [&](section s) { return base + h.sections[s].offset; };
+
+    {
+        occ_builder<Index> occ{reinterpret_cast<occ_line<Index> *>(section_ptr(section_occ))};
+        for (std::uint64_t i = 0; i <= n; ++i)
+            occ.push(bwt[i]);
+        occ.finish();
+    }
+    sa.reset();
+    std::memcpy(section_ptr(section_dollars), dollars.data(), dollars.size() * sizeof(dollar_entry));
+    std::memcpy(section_ptr(section_sa), samples.data(), samples.size() * sizeof(Index));
 
     // Contig table, names, ambiguity runs and the concatenated 2-bit reference.
     {
@@ -136,99 +234,36 @@ std::shared_ptr<image_storage> build_image(std::span<reference_sequence const> c
         std::uint64_t ref_off = 0, name_off = 0;
         for (std::size_t k = 0; k < m; ++k)
         {
-            records[k] = {packed[k].size(), ref_off, name_off, contigs[k].name.size()};
-            std::memcpy(names + name_off, contigs[k].name.data(), contigs[k].name.size());
-            name_off += contigs[k].name.size();
-            for (auto const & r : packed[k].ambiguous())
+            auto const & c = contigs[k];
+            records[k] = {c.sequence.size(), ref_off, name_off, c.name.size()};
+            std::memcpy(names + name_off, c.name.data(), c.name.size());
+            name_off += c.name.size();
+            for (auto const & r : c.sequence.ambiguous())
                 *amb++ = {ref_off + r.start, r.length, static_cast<std::uint64_t>(r.letter)};
-            for (std::uint64_t i = 0; i < packed[k].size(); ++i)
-            {
-                std::uint64_t const g = ref_off + i;
-                words[g / 32] |= std::uint64_t{packed[k].code_at(i)} << (2 * (g % 32));
-            }
-            ref_off += packed[k].size();
-        }
-    }
-    packed.clear();
-    packed.shrink_to_fit();
-
-    // The FMD text: X = contigs each followed by $, then revcomp(X). Symbols: $ = 0, A..T = 1..4.
-    report(options, "fm: text of " + std::to_string(n) + " symbols (" + std::to_string(m) + " contigs)");
-    std::vector<std::uint8_t> text(n);
-    {
-        auto const * words = reinterpret_cast<std::uint64_t const *>(section_ptr(section_reference));
-        auto const * records = reinterpret_cast<contig_record const *>(section_ptr(section_contigs));
-        std::uint64_t x = 0;
-        for (std::size_t k = 0; k < m; ++k)
-        {
-            for (std::uint64_t i = 0; i < records[k].length; ++i)
-            {
-                std::uint64_t const g = records[k].reference_offset + i;
-                text[x++] = static_cast<std::uint8_t>(((words[g / 32] >> (2 * (g % 32))) & 3u) + 1);
-            }
-            text[x++] = 0;
-        }
-        auto const * amb = reinterpret_cast<ambiguity_record const *>(section_ptr(section_ambiguity));
-        std::size_t k = 0;
-        for (std::uint64_t r = 0; r < runs; ++r)
-        {
-            while (records[k].reference_offset + records[k].length <= amb[r].start)
-                ++k;
-            for (std::uint64_t g = amb[r].start; g < amb[r].start + amb[r].length; ++g)
-                text[g + k] = static_cast<std::uint8_t>(ambiguous_base(g) + 1);
-        }
-        for (std::uint64_t j = 0; j < forward; ++j)
-            text[n - 1 - j] = text[j] == 0 ? std::uint8_t{0} : static_cast<std::uint8_t>(5 - text[j]);
-    }
-
-    report(options, "fm: suffix array (SA-IS, " + std::to_string(8 * sizeof(Index)) + "-bit) ...");
-    std::vector<Index> sa(n);
-    sais<Index>(text.data(), sa.data(), static_cast<Index>(n), Index{5});
-    report(options, "fm: suffix array done, " + elapsed());
-
-    // BWT into the occurrence lines; dollar table; SA samples. BWT index i holds the suffix SA[i - 1] of
-    // sa (the terminal suffix n sorts first).
-    {
-        occ_builder<Index> occ{reinterpret_cast<occ_line<Index> *>(section_ptr(section_occ))};
-        auto * dollars = reinterpret_cast<dollar_entry *>(section_ptr(section_dollars));
-        auto * samples = reinterpret_cast<Index *>(section_ptr(section_sa));
-        std::uint64_t const rate = options.sa_sample_rate;
-        std::uint64_t counts[5] = {0, 0, 0, 0, 0};
-        for (std::uint64_t i = 0; i <= n; ++i)
-        {
-            std::uint64_t const p = i == 0 ? n : sa[i - 1];
-            if (i % rate == 0)
-                samples[i / rate] = static_cast<Index>(p);
-            std::uint8_t const sym = p == 0 ? 0 : text[p - 1];
-            if (sym == 0)
-            {
-                *dollars++ = {i, p};
-                if (p == 0)
-                    h.primary = i;
-                occ.push(4);
-            }
+            if (ref_off % 32 == 0)
+                std::memcpy(words + ref_off / 32, c.sequence.words().data(), c.sequence.words().size() * 8);
             else
-                occ.push(static_cast<std::uint8_t>(sym - 1));
-            ++counts[sym];
+                for (std::uint64_t i = 0; i < c.sequence.size(); ++i)
+                {
+                    std::uint64_t const g = ref_off + i;
+                    words[g / 32] |= std::uint64_t{c.sequence.code_at(i)} << (2 * (g % 32));
+                }
+            ref_off += c.sequence.size();
         }
-        occ.finish();
-        // C[A] counts the suffixes before the A block: the terminal one and one a separator (the BWT holds
-        // exactly as many non-bases); C[4] is the BWT length.
-        h.c[0] = counts[0];
-        for (int c = 1; c <= 4; ++c)
-            h.c[c] = h.c[c - 1] + counts[c];
     }
-    sa.clear();
-    sa.shrink_to_fit();
-    text.clear();
-    text.shrink_to_fit();
 
+    // C[A] counts the suffixes before the A block: the terminal one and one a separator (the BWT holds
+    // exactly as many non-bases); C[4] is the BWT length.
+    h.c[0] = counts[0];
+    for (int c = 1; c <= 4; ++c)
+        h.c[c] = h.c[c - 1] + counts[c];
     std::memcpy(h.magic, file_magic, sizeof file_magic);
     h.version = file_version;
     h.index_bytes = sizeof(Index);
     h.sa_sample_rate = options.sa_sample_rate;
     h.line_symbols = occ_line<Index>::symbols;
     h.text_length = n;
+    h.primary = primary;
     h.contig_count = m;
     h.forward_length = forward;
     h.reference_length = reference_length;

@@ -6,9 +6,9 @@
 // n < 2^31, std::uint64_t above): the suffix array is n Index values and the only other memory is one type bit a
 // position and one bucket array a recursion level (the reduced string and its suffix array live inside sa).
 //
-// Peak memory of a build over a text of n symbols (1 byte each) is therefore about n * (1 + sizeof(Index) + 1/8)
-// plus the first recursion level's buckets (at most n/2 * sizeof(Index), in practice ~n/3 for DNA):
-// a 100 Mb reference (n = 200 M with both strands) needs ~1.3 GB.
+// (the buckets of a recursion level live in the part of sa its reduced problem leaves free whenever they fit).
+// Peak memory over the FMD text of n symbols (the forward half stored, 1 byte a symbol) is therefore about
+// n * (1/2 + sizeof(Index) + 1/8): a 100 Mb reference (n = 200 M with both strands) needs ~0.93 GB.
 //
 // Route to a human index (3.1 Gb, both strands: n = 6.2 G, 64-bit positions) within 24 GB: one SA-IS pass would
 // need 6.2 G * 9 bytes = 56 GB, so the suffixes are sorted bucket by bucket instead (Kärkkäinen's blockwise
@@ -26,6 +26,8 @@
 #include <type_traits>
 #include <vector>
 
+#include <wgskit/fm/detail/big_buffer.hpp>
+
 namespace wgskit::fm::detail
 {
 
@@ -33,22 +35,33 @@ namespace wgskit::fm::detail
 class type_bits
 {
 public:
-    explicit type_bits(std::size_t n) : words_((n + 64) / 64, 0) {}
+    explicit type_bits(std::size_t n) : words_((n + 64) / 64) {}
     bool s_type(std::size_t i) const noexcept { return (words_[i >> 6] >> (i & 63)) & 1u; }
     void set_s(std::size_t i) noexcept { words_[i >> 6] |= std::uint64_t{1} << (i & 63); }
 
 private:
-    std::vector<std::uint64_t> words_;
+    big_buffer<std::uint64_t> words_;
 };
 
-template <typename Index, typename Char>
+//! Text: a pointer to the symbols or any type whose operator[] gives the symbol at a position.
+template <typename Index, typename Text>
 class sais_level
 {
 public:
     static constexpr Index empty = std::numeric_limits<Index>::max();
 
-    sais_level(Char const * t, Index * sa, Index n, Index k) : t_{t}, sa_{sa}, n_{n}, k_{k}, types_{n + 1}, bucket_(k)
-    {}
+    //! spare/spare_size: free memory the buckets may use (else they are allocated).
+    sais_level(Text t, Index * sa, Index n, Index k, Index * spare = nullptr, std::size_t spare_size = 0) :
+        t_{t}, sa_{sa}, n_{n}, k_{k}, types_{n + 1}
+    {
+        if (spare != nullptr && spare_size >= k)
+            bucket_ = spare;
+        else
+        {
+            own_bucket_ = big_buffer<Index>(k);
+            bucket_ = own_bucket_.data();
+        }
+    }
 
     void run()
     {
@@ -95,7 +108,8 @@ public:
         // Stage 2: the suffix array of the reduced string, by recursion unless every name is unique.
         if (names < n1)
         {
-            sais_level<Index, Index> inner{s1, sa_, n1, names};
+            // sa[n1, n - n1) is free while the reduced problem is solved: its buckets go there.
+            sais_level<Index, Index const *> inner{s1, sa_, n1, names, sa_ + n1, static_cast<std::size_t>(n_ - 2 * n1)};
             inner.run();
         }
         else
@@ -161,7 +175,7 @@ private:
 
     void bucket_counts()
     {
-        std::fill(bucket_.begin(), bucket_.end(), Index{0});
+        std::fill_n(bucket_, k_, Index{0});
         for (Index i = 0; i < n_; ++i)
             ++bucket_[t_[i]];
     }
@@ -210,20 +224,22 @@ private:
         }
     }
 
-    Char const * t_;
+    Text t_;
     Index * sa_;
     Index n_;
     Index k_;
     type_bits types_;
-    std::vector<Index> bucket_;
+    Index * bucket_ = nullptr;
+    big_buffer<Index> own_bucket_;
 };
 
-//! Suffix array of t[0..n), symbols in [0, k), into sa[0..n). n must stay below max(Index).
-template <typename Index, typename Char>
-void sais(Char const * t, Index * sa, Index n, Index k)
+//! Suffix array of t[0..n), symbols in [0, k), into sa[0..n). n must stay below max(Index). t is a pointer or a
+//! symbol accessor (the FMD text computes its reverse-complement half from the forward half).
+template <typename Index, typename Text>
+void sais(Text t, Index * sa, Index n, Index k)
 {
     static_assert(std::is_unsigned_v<Index>);
-    sais_level<Index, Char> level{t, sa, n, k};
+    sais_level<Index, Text> level{t, sa, n, k};
     level.run();
 }
 
