@@ -263,21 +263,56 @@ public:
     }
 
     //! The occurrences of a pattern of length `length` whose SA interval is [p.k, p.k + p.s): at most max_hits,
-    //! evenly spread over the interval when there are more (as bwa mem samples repetitive seeds).
+    //! evenly spread over the interval when there are more (as bwa mem samples repetitive seeds). The suffix
+    //! array walks of all hits run interleaved with prefetching.
     std::vector<hit> locate(bi_interval const & p, std::uint64_t length,
                             std::uint64_t max_hits = ~std::uint64_t{0}) const
     {
         std::vector<hit> out;
-        if (p.s == 0 || max_hits == 0)
-            return out;
-        std::uint64_t const step = p.s > max_hits ? p.s / max_hits : 1;
-        out.reserve(std::min(p.s, max_hits));
-        visit([&](auto const & core) {
+        locate(std::span<bi_interval const>{&p, 1}, std::span<std::uint64_t const>{&length, 1}, max_hits, out);
+        return out;
+    }
+
+    //! The occurrences of pattern on both strands (see count()).
+    std::vector<hit> locate(std::string_view pattern, std::uint64_t max_hits = ~std::uint64_t{0}) const
+    {
+        std::vector<std::uint8_t> codes;
+        detail::encode(pattern, codes);
+        auto const [lo, hi] =
+            visit([&](auto const & core) { return core.backward_search(codes.data(), codes.size()); });
+        return locate(bi_interval{lo, 0, hi > lo ? hi - lo : 0}, pattern.size(), max_hits);
+    }
+
+    //! Hits of many intervals (e.g. the seeds of a read) into out, grouped by interval in order, all walks
+    //! interleaved. lengths[j] is the pattern length of intervals[j].
+    void locate(std::span<bi_interval const> intervals, std::span<std::uint64_t const> lengths,
+                std::uint64_t max_hits, std::vector<hit> & out) const
+    {
+        if (lengths.size() != intervals.size())
+            throw invalid_argument{"fm::locate: one length an interval"};
+        out.clear();
+        std::vector<std::uint64_t> indices;
+        std::vector<std::uint64_t> hit_length;
+        for (std::size_t j = 0; j < intervals.size(); ++j)
+        {
+            auto const & p = intervals[j];
+            if (p.s == 0 || max_hits == 0)
+                continue;
+            std::uint64_t const step = p.s > max_hits ? p.s / max_hits : 1;
             for (std::uint64_t i = 0, taken = 0; i < p.s && taken < max_hits; i += step, ++taken)
-                out.push_back(core.to_hit(core.text_position(p.k + i), length));
+            {
+                indices.push_back(p.k + i);
+                hit_length.push_back(lengths[j]);
+            }
+        }
+        std::vector<std::uint64_t> positions(indices.size());
+        out.reserve(indices.size());
+        visit([&](auto const & core) {
+            core.template text_positions<16>(indices, positions);
+            for (std::size_t h = 0; h < indices.size(); ++h)
+                out.push_back(core.to_hit(positions[h], hit_length[h]));
             return 0;
         });
-        return out;
     }
 
 private:

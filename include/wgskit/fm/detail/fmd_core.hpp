@@ -213,6 +213,55 @@ public:
         return static_cast<std::uint64_t>(sa_[i / rate_]) + steps;
     }
 
+    //! text_position() of many BWT indices into out, advanced round robin with the next line (and SA sample)
+    //! prefetched, as bwa-mem2's get_sa_entries_prefetch does.
+    template <std::size_t Lanes>
+    void text_positions(std::span<std::uint64_t const> indices, std::span<std::uint64_t> out) const noexcept
+    {
+        struct lane
+        {
+            std::size_t query;
+            std::uint64_t i;
+            std::uint64_t steps;
+        };
+        lane lanes[Lanes];
+        std::size_t active = 0, next = 0;
+        auto const start = [&](lane & ln) {
+            if (next == indices.size())
+                return false;
+            ln = {next, indices[next], 0};
+            ++next;
+            prefetch_walk(ln.i);
+            return true;
+        };
+        while (active < Lanes && start(lanes[active]))
+            ++active;
+        while (active > 0)
+        {
+            for (std::size_t j = 0; j < active;)
+            {
+                lane & ln = lanes[j];
+                bool done = true;
+                if (ln.i % rate_ == 0)
+                    out[ln.query] = static_cast<std::uint64_t>(sa_[ln.i / rate_]) + ln.steps;
+                else if (dollar_entry const * d = occ_.dollar_at(ln.i))
+                    out[ln.query] = d->text_position + ln.steps;
+                else
+                {
+                    unsigned const c = occ_.code_at(ln.i);
+                    ln.i = c_[c] + occ_.rank(c, ln.i);
+                    ++ln.steps;
+                    prefetch_walk(ln.i);
+                    done = false;
+                }
+                if (!done || start(ln))
+                    ++j;
+                else
+                    ln = lanes[--active];
+            }
+        }
+    }
+
     //! Maps a text position and a hit length to (contig, forward position, strand).
     hit to_hit(std::uint64_t p, std::uint64_t length) const noexcept
     {
@@ -231,9 +280,15 @@ public:
         return {static_cast<std::uint32_t>(lo), x - (contigs_[lo].reference_offset + lo), reverse};
     }
 
-    void prefetch_sa_walk(std::uint64_t i) const noexcept { occ_.prefetch(i); }
-
 private:
+    void prefetch_walk(std::uint64_t i) const noexcept
+    {
+        if (i % rate_ == 0)
+            __builtin_prefetch(&sa_[i / rate_]);
+        else
+            occ_.prefetch(i);
+    }
+
     file_header const * header_ = nullptr;
     occ_table<Index> occ_;
     std::span<Index const> sa_;
