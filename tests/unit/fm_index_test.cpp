@@ -84,6 +84,14 @@ TEST_CASE("count, search and locate equal naive scanning of both strands", "[fm]
                 auto hits = idx.locate(bi, p.size());
                 std::sort(hits.begin(), hits.end());
                 REQUIRE(hits == expected);
+                auto by_pattern = idx.locate(p);
+                std::sort(by_pattern.begin(), by_pattern.end());
+                REQUIRE(by_pattern == expected);
+                // Sampled: at most max_hits, all of them true hits.
+                auto const sampled = idx.locate(bi, p.size(), 3);
+                REQUIRE(sampled.size() == std::min<std::size_t>(3, expected.size()));
+                for (auto const & h : sampled)
+                    REQUIRE(std::binary_search(expected.begin(), expected.end(), h));
                 for (auto const & h : hits)
                     REQUIRE(idx.overlaps_ambiguous(h.contig, h.pos, p.size()) ==
                             naive_overlaps_ambiguous(ref[h.contig].second, h.pos, p.size()));
@@ -140,6 +148,29 @@ TEST_CASE("batched count equals single count", "[fm]")
     idx.count(views, counts);
     for (std::size_t q = 0; q < views.size(); ++q)
         REQUIRE(counts[q] == idx.count(views[q]));
+}
+
+TEST_CASE("locate of many intervals at once", "[fm]")
+{
+    std::mt19937_64 rng{Catch::rngSeed() + 16};
+    auto const ref = random_reference(rng, 3, 2000);
+    auto const stand_in = indexed_text(ref);
+    auto const idx = fm::fmd_index::build(as_input(ref));
+    std::vector<std::string> patterns;
+    std::vector<fm::bi_interval> intervals;
+    std::vector<std::uint64_t> lengths;
+    std::vector<fm::hit> expected;
+    for (int q = 0; q < 50; ++q)
+    {
+        patterns.push_back(sample_pattern(rng, stand_in));
+        intervals.push_back(idx.search(patterns.back()));
+        lengths.push_back(patterns.back().size());
+        auto h = idx.locate(intervals.back(), lengths.back());
+        expected.insert(expected.end(), h.begin(), h.end());
+    }
+    std::vector<fm::hit> got;
+    idx.locate(intervals, lengths, ~std::uint64_t{0}, got);
+    REQUIRE(got == expected);
 }
 
 TEST_CASE("build rejects bad input", "[fm]")
