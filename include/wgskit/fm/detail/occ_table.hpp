@@ -84,22 +84,28 @@ public:
         return n;
     }
 
-    //! Numbers of A, C, G, T in BWT[0, i).
+    //! Numbers of A, C, G, T in BWT[0, i). Three popcounts a word: T = hi & lo, G = hi - T, C = lo - T, and A
+    //! the rest of the prefix (minus any dollars, stored as A).
     [[gnu::always_inline]] void rank4(std::uint64_t i, std::uint64_t (&out)[4]) const noexcept
     {
         line const & l = lines_[i / line::symbols];
         auto const r = static_cast<std::ptrdiff_t>(i % line::symbols);
-        for (unsigned c = 0; c < 4; ++c)
-            out[c] = l.count[c] & ~line::dollar_flag;
+        std::uint64_t both = 0, hi_n = 0, lo_n = 0;
         for (std::size_t w = 0; w < line::words; ++w)
         {
-            std::uint64_t const keep = prefix_mask(r - static_cast<std::ptrdiff_t>(32 * w));
+            std::uint64_t const keep = prefix_mask(r - static_cast<std::ptrdiff_t>(32 * w)) & lo_bits;
             if (keep == 0)
                 break;
             std::uint64_t const word = l.bits[w];
-            for (unsigned c = 0; c < 4; ++c)
-                out[c] += static_cast<std::uint64_t>(std::popcount(match_mask(word, c) & keep));
+            std::uint64_t const hi = (word >> 1) & keep, lo = word & keep;
+            both += static_cast<std::uint64_t>(std::popcount(hi & lo));
+            hi_n += static_cast<std::uint64_t>(std::popcount(hi));
+            lo_n += static_cast<std::uint64_t>(std::popcount(lo));
         }
+        out[3] = (l.count[3] & ~line::dollar_flag) + both;
+        out[2] = (l.count[2] & ~line::dollar_flag) + hi_n - both;
+        out[1] = (l.count[1] & ~line::dollar_flag) + lo_n - both;
+        out[0] = (l.count[0] & ~line::dollar_flag) + static_cast<std::uint64_t>(r) - (hi_n + lo_n - both);
         if (l.count[0] & line::dollar_flag)
             out[0] -= dollars_between(i - static_cast<std::uint64_t>(r), i);
     }
