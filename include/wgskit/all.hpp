@@ -4,6 +4,7 @@
 #include <wgskit/codec/twobit/all.hpp>
 #include <wgskit/core/exception.hpp>
 #include <wgskit/core/platform.hpp>
+#include <wgskit/fm/all.hpp>
 #include <wgskit/io/all.hpp>
 #include <wgskit/simd/all.hpp>
 #include <wgskit/version.hpp>

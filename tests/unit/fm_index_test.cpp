@@ -111,8 +111,8 @@ TEST_CASE("count and locate on a real sequence", "[fm]")
     // Three contigs cut from the slice (one with an N run) so hits near the cuts must not span them.
     std::string const & s = contigs[0].second;
     std::vector<std::pair<std::string, std::string>> ref = {
-        {"a", s.substr(0, 12000)}, {"b", s.substr(12000, 9000)}, {"c", s.substr(21000, 19000)}};
-    std::fill_n(ref[1].second.begin() + 100, 250, 'N');
+        {"a", s.substr(0, 12000)}, {"empty", ""}, {"b", s.substr(12000, 9000)}, {"c", s.substr(21000, 19000)}};
+    std::fill_n(ref[2].second.begin() + 100, 250, 'N');
     auto const stand_in = indexed_text(ref);
     auto const idx = fm::fmd_index::build(as_input(ref));
     std::mt19937_64 rng{Catch::rngSeed() + 13};
