@@ -44,6 +44,7 @@ int main(int argc, char ** argv)
     app.require_subcommand(0, 1);
 
     wgskit::cli::register_faidx(app);
+    wgskit::cli::register_index(app);
     wgskit::cli::register_stats(app);
     wgskit::cli::register_wgs(app);
 

@@ -5,6 +5,7 @@
 #include <wgskit/codec/rans/all.hpp>
 #include <wgskit/codec/twobit/all.hpp>
 #include <wgskit/core/all.hpp>
+#include <wgskit/fm/all.hpp>
 #include <wgskit/io/all.hpp>
 #include <wgskit/qc/all.hpp>
 #include <wgskit/simd/all.hpp>

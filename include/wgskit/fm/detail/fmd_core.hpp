@@ -1,0 +1,302 @@
+// The FMD-index queries over one index image, for one position width.
+//
+// The text is X . revcomp(X) with X = contig_1 $ contig_2 $ ... contig_m $, so the text is its own reverse
+// complement ($ is its own complement) and every pattern of bases occurs as often as its reverse complement.
+// A bi-interval (k, l, s) holds the SA interval [k, k+s) of a pattern P and [l, l+s) of revcomp(P); extending
+// P by one base at either end is one pair of rank4 queries (Li 2012, "Exploring single-sample SNP and INDEL
+// calling with whole-genome de novo assembly"). Patterns are bases only and $ is no base, so no hit ever spans
+// a separator: contig boundaries never fall inside a hit.
+#pragma once
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <span>
+
+#include <wgskit/fm/detail/index_file.hpp>
+#include <wgskit/fm/detail/occ_table.hpp>
+
+namespace wgskit::fm
+{
+
+//! The SA intervals of a pattern (k) and of its reverse complement (l), both of size s.
+struct bi_interval
+{
+    std::uint64_t k = 0;
+    std::uint64_t l = 0;
+    std::uint64_t s = 0;
+    friend bool operator==(bi_interval const &, bi_interval const &) = default;
+};
+
+//! One occurrence: contig index, 0-based leftmost position on the forward strand, and whether the pattern
+//! matched the reverse strand (its reverse complement occurs at pos on the forward strand).
+struct hit
+{
+    std::uint32_t contig;
+    std::uint64_t pos;
+    bool reverse;
+    friend bool operator==(hit const &, hit const &) = default;
+    friend auto operator<=>(hit const &, hit const &) = default;
+};
+
+} // namespace wgskit::fm
+
+namespace wgskit::fm::detail
+{
+
+template <typename Index>
+class fmd_core
+{
+public:
+    using line = occ_line<Index>;
+
+    fmd_core() = default;
+    explicit fmd_core(std::byte const * image) : header_{reinterpret_cast<file_header const *>(image)}
+    {
+        auto const & sec = header_->sections;
+        occ_ = occ_table<Index>{
+            {reinterpret_cast<line const *>(image + sec[section_occ].offset), sec[section_occ].size / sizeof(line)},
+            {reinterpret_cast<dollar_entry const *>(image + sec[section_dollars].offset),
+             sec[section_dollars].size / sizeof(dollar_entry)}};
+        sa_ = {reinterpret_cast<Index const *>(image + sec[section_sa].offset), sec[section_sa].size / sizeof(Index)};
+        contigs_ = {reinterpret_cast<contig_record const *>(image + sec[section_contigs].offset),
+                    sec[section_contigs].size / sizeof(contig_record)};
+        for (int c = 0; c < 5; ++c)
+            c_[c] = header_->c[c];
+        rate_ = header_->sa_sample_rate;
+        n_ = header_->text_length;
+        forward_ = header_->forward_length;
+    }
+
+    occ_table<Index> const & occ() const noexcept { return occ_; }
+    std::uint64_t bwt_length() const noexcept { return c_[4]; }
+
+    //! The bi-interval of the single base c (0..3).
+    bi_interval init(unsigned c) const noexcept { return {c_[c], c_[3 - c], c_[c + 1] - c_[c]}; }
+    bi_interval whole() const noexcept { return {0, 0, c_[4]}; }
+
+    //! Bi-intervals of cP for every base c at once (backward extension).
+    [[gnu::always_inline]] void extend_backward_all(bi_interval const & p, bi_interval (&out)[4]) const noexcept
+    {
+        std::uint64_t lo[4], hi[4];
+        occ_.rank4(p.k, lo);
+        occ_.rank4(p.k + p.s, hi);
+        std::uint64_t sum = 0;
+        for (unsigned c = 0; c < 4; ++c)
+        {
+            out[c].k = c_[c] + lo[c];
+            out[c].s = hi[c] - lo[c];
+            sum += out[c].s;
+        }
+        // Occurrences of revcomp(P) followed by revcomp(c), ordered by that next symbol: non-bases ($ and the
+        // terminal) first, then T (the complement of A) up to A.
+        out[3].l = p.l + (p.s - sum);
+        out[2].l = out[3].l + out[3].s;
+        out[1].l = out[2].l + out[2].s;
+        out[0].l = out[1].l + out[1].s;
+    }
+
+    bi_interval extend_backward(bi_interval const & p, unsigned c) const noexcept
+    {
+        bi_interval all[4];
+        extend_backward_all(p, all);
+        return all[c];
+    }
+
+    //! The bi-interval of Pc (forward extension): backward extension of revcomp(P) by revcomp(c).
+    bi_interval extend_forward(bi_interval const & p, unsigned c) const noexcept
+    {
+        bi_interval all[4];
+        extend_backward_all({p.l, p.k, p.s}, all);
+        bi_interval const & r = all[3 - c];
+        return {r.l, r.k, r.s};
+    }
+
+    //! SA interval [lo, hi) of codes[0..m) (bases 0..3; any other code gives an empty interval).
+    [[gnu::always_inline]] std::pair<std::uint64_t, std::uint64_t> backward_search(std::uint8_t const * codes,
+                                                                                   std::size_t m) const noexcept
+    {
+        std::uint64_t lo = 0, hi = c_[4];
+        for (std::size_t i = m; i-- > 0 && lo < hi;)
+        {
+            unsigned const c = codes[i];
+            if (c > 3)
+                return {0, 0};
+            lo = c_[c] + occ_.rank(c, lo);
+            hi = c_[c] + occ_.rank(c, hi);
+        }
+        return {lo, hi};
+    }
+
+    //! Counts of many patterns, advanced round robin with the next cache lines prefetched, so that the
+    //! memory latency of one query hides behind the work on the others.
+    template <std::size_t Lanes>
+    void count_batch(std::span<std::uint8_t const * const> codes, std::span<std::size_t const> lengths,
+                     std::span<std::uint64_t> out) const noexcept
+    {
+        struct lane
+        {
+            std::size_t query;
+            std::size_t left; // symbols still to prepend
+            std::uint64_t lo, hi;
+        };
+        lane lanes[Lanes];
+        std::size_t active = 0, next = 0;
+        std::size_t const total = codes.size();
+        auto const start = [&](lane & ln) {
+            while (next < total)
+            {
+                std::size_t const q = next++;
+                ln = {q, lengths[q], 0, c_[4]};
+                if (ln.left == 0)
+                {
+                    out[q] = c_[4];
+                    continue;
+                }
+                return true;
+            }
+            return false;
+        };
+        while (active < Lanes && start(lanes[active]))
+            ++active;
+        while (active > 0)
+        {
+            for (std::size_t j = 0; j < active;)
+            {
+                lane & ln = lanes[j];
+                unsigned const c = codes[ln.query][--ln.left];
+                bool done;
+                if (c > 3)
+                {
+                    ln.lo = ln.hi = 0;
+                    done = true;
+                }
+                else
+                {
+                    ln.lo = c_[c] + occ_.rank(c, ln.lo);
+                    ln.hi = c_[c] + occ_.rank(c, ln.hi);
+                    done = ln.left == 0 || ln.lo >= ln.hi;
+                }
+                if (!done)
+                {
+                    occ_.prefetch(ln.lo);
+                    occ_.prefetch(ln.hi);
+                    ++j;
+                    continue;
+                }
+                out[ln.query] = ln.hi > ln.lo ? ln.hi - ln.lo : 0;
+                if (!start(ln))
+                {
+                    ln = lanes[--active];
+                    continue;
+                }
+                occ_.prefetch(ln.lo);
+                occ_.prefetch(ln.hi);
+                ++j;
+            }
+        }
+    }
+
+    //! Text position of the suffix at BWT index i: LF steps back to a sampled index, or to a separator whose
+    //! next position the dollar table records.
+    std::uint64_t text_position(std::uint64_t i) const noexcept
+    {
+        std::uint64_t steps = 0;
+        while (i % rate_ != 0)
+        {
+            if (dollar_entry const * d = occ_.dollar_at(i))
+                return d->text_position + steps;
+            unsigned const c = occ_.code_at(i);
+            i = c_[c] + occ_.rank(c, i);
+            ++steps;
+        }
+        return static_cast<std::uint64_t>(sa_[i / rate_]) + steps;
+    }
+
+    //! text_position() of many BWT indices into out, advanced round robin with the next line (and SA sample)
+    //! prefetched, as bwa-mem2's get_sa_entries_prefetch does.
+    template <std::size_t Lanes>
+    void text_positions(std::span<std::uint64_t const> indices, std::span<std::uint64_t> out) const noexcept
+    {
+        struct lane
+        {
+            std::size_t query;
+            std::uint64_t i;
+            std::uint64_t steps;
+        };
+        lane lanes[Lanes];
+        std::size_t active = 0, next = 0;
+        auto const start = [&](lane & ln) {
+            if (next == indices.size())
+                return false;
+            ln = {next, indices[next], 0};
+            ++next;
+            prefetch_walk(ln.i);
+            return true;
+        };
+        while (active < Lanes && start(lanes[active]))
+            ++active;
+        while (active > 0)
+        {
+            for (std::size_t j = 0; j < active;)
+            {
+                lane & ln = lanes[j];
+                bool done = true;
+                if (ln.i % rate_ == 0)
+                    out[ln.query] = static_cast<std::uint64_t>(sa_[ln.i / rate_]) + ln.steps;
+                else if (dollar_entry const * d = occ_.dollar_at(ln.i))
+                    out[ln.query] = d->text_position + ln.steps;
+                else
+                {
+                    unsigned const c = occ_.code_at(ln.i);
+                    ln.i = c_[c] + occ_.rank(c, ln.i);
+                    ++ln.steps;
+                    prefetch_walk(ln.i);
+                    done = false;
+                }
+                if (!done || start(ln))
+                    ++j;
+                else
+                    ln = lanes[--active];
+            }
+        }
+    }
+
+    //! Maps a text position and a hit length to (contig, forward position, strand).
+    hit to_hit(std::uint64_t p, std::uint64_t length) const noexcept
+    {
+        bool const reverse = p >= forward_;
+        std::uint64_t const x = reverse ? n_ - (p + length) : p; // position in X = contigs with separators
+        // Contig k starts in X at reference_offset + k (one separator after each earlier contig).
+        std::size_t lo = 0, hi = contigs_.size();
+        while (hi - lo > 1)
+        {
+            std::size_t const mid = (lo + hi) / 2;
+            if (contigs_[mid].reference_offset + mid <= x)
+                lo = mid;
+            else
+                hi = mid;
+        }
+        return {static_cast<std::uint32_t>(lo), x - (contigs_[lo].reference_offset + lo), reverse};
+    }
+
+private:
+    void prefetch_walk(std::uint64_t i) const noexcept
+    {
+        if (i % rate_ == 0)
+            __builtin_prefetch(&sa_[i / rate_]);
+        else
+            occ_.prefetch(i);
+    }
+
+    file_header const * header_ = nullptr;
+    occ_table<Index> occ_;
+    std::span<Index const> sa_;
+    std::span<contig_record const> contigs_;
+    std::uint64_t c_[5] = {};
+    std::uint64_t rate_ = 1;
+    std::uint64_t n_ = 0;
+    std::uint64_t forward_ = 0;
+};
+
+} // namespace wgskit::fm::detail

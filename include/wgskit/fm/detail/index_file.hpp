@@ -1,0 +1,208 @@
+// The .wgsx index file: a fixed header, then sections at 64-byte aligned offsets. The same bytes are the
+// in-memory index after a build, so loading is one mmap and a few checks; nothing is parsed or copied.
+//
+//   header (512 bytes): magic "WGSXFMD\0", format version, position width (4 or 8 bytes), SA sampling rate,
+//   symbols per occurrence line, text length, primary index, C[], contig count, forward length, reference
+//   checksum, then the section table {offset, size, crc32} and the header's own crc32.
+//   sections: contig table, contig names, ambiguity runs, packed 2-bit reference, occurrence lines,
+//   dollar table, sampled suffix array.
+#pragma once
+
+#include <algorithm>
+#include <cerrno>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <memory>
+#include <new>
+#include <string>
+#include <string_view>
+
+#include <fcntl.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <libdeflate.h>
+
+#include <wgskit/core/exception.hpp>
+
+namespace wgskit::fm::detail
+{
+
+inline constexpr char file_magic[8] = {'W', 'G', 'S', 'X', 'F', 'M', 'D', '\0'};
+inline constexpr std::uint32_t file_version = 1;
+inline constexpr std::size_t header_bytes = 512;
+
+enum section : std::size_t
+{
+    section_contigs,
+    section_names,
+    section_ambiguity,
+    section_reference,
+    section_occ,
+    section_dollars,
+    section_sa,
+    section_count
+};
+
+inline constexpr char const * section_names_text[section_count] = {
+    "contig table", "contig names", "ambiguity runs", "packed reference", "occurrence table", "dollar table",
+    "sampled suffix array"};
+
+struct section_entry
+{
+    std::uint64_t offset;
+    std::uint64_t size;
+    std::uint64_t crc;
+};
+
+struct file_header
+{
+    char magic[8];
+    std::uint32_t version;
+    std::uint32_t index_bytes;
+    std::uint32_t sa_sample_rate;
+    std::uint32_t line_symbols;
+    std::uint64_t text_length;   // n: forward + reverse-complement text with separators, terminal excluded
+    std::uint64_t primary;       // BWT index of the suffix starting at text position 0
+    std::uint64_t c[5];          // C[A..T] and the BWT length
+    std::uint64_t contig_count;
+    std::uint64_t forward_length; // contigs plus one separator each
+    std::uint64_t reference_length;
+    std::uint64_t reference_checksum;
+    section_entry sections[section_count];
+    std::uint64_t header_crc;
+};
+static_assert(sizeof(file_header) <= header_bytes);
+
+//! One contig in the contig table.
+struct contig_record
+{
+    std::uint64_t length;
+    std::uint64_t reference_offset; // first base in the packed reference (contigs concatenated)
+    std::uint64_t name_offset;      // in the names section
+    std::uint64_t name_length;
+};
+
+//! A run of ambiguity letters in the packed reference coordinates.
+struct ambiguity_record
+{
+    std::uint64_t start;
+    std::uint64_t length;
+    std::uint64_t letter;
+};
+
+inline std::uint32_t crc32(void const * data, std::size_t n) noexcept { return libdeflate_crc32(0, data, n); }
+
+inline std::uint64_t header_crc(file_header const & h) noexcept
+{
+    return crc32(&h, offsetof(file_header, header_crc));
+}
+
+constexpr std::uint64_t align64(std::uint64_t x) noexcept { return (x + 63) & ~std::uint64_t{63}; }
+
+//! The bytes of an index: a 64-byte aligned heap buffer (after a build) or a read-only file mapping (after load).
+class image_storage
+{
+public:
+    image_storage() = default;
+    image_storage(image_storage const &) = delete;
+    image_storage & operator=(image_storage const &) = delete;
+    ~image_storage()
+    {
+        if (mapped_)
+            ::munmap(const_cast<std::byte *>(data_), size_);
+        else if (data_ != nullptr)
+            ::operator delete[](const_cast<std::byte *>(data_), std::align_val_t{64});
+    }
+
+    static std::shared_ptr<image_storage> allocate(std::size_t size)
+    {
+        auto s = std::make_shared<image_storage>();
+        auto * p = static_cast<std::byte *>(::operator new[](size, std::align_val_t{64}));
+        std::memset(p, 0, size);
+        s->data_ = p;
+        s->size_ = size;
+        return s;
+    }
+
+    static std::shared_ptr<image_storage> map(std::string const & path)
+    {
+        int const fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+            throw io_error{path, std::string{"cannot open: "} + std::strerror(errno)};
+        struct stat st{};
+        if (::fstat(fd, &st) != 0)
+        {
+            int const e = errno;
+            ::close(fd);
+            throw io_error{path, std::string{"cannot stat: "} + std::strerror(e)};
+        }
+        auto s = std::make_shared<image_storage>();
+        s->size_ = static_cast<std::size_t>(st.st_size);
+        if (s->size_ > 0)
+        {
+            void * p = ::mmap(nullptr, s->size_, PROT_READ, MAP_PRIVATE, fd, 0);
+            if (p == MAP_FAILED)
+            {
+                int const e = errno;
+                ::close(fd);
+                throw io_error{path, std::string{"cannot map: "} + std::strerror(e)};
+            }
+            s->data_ = static_cast<std::byte const *>(p);
+            s->mapped_ = true;
+        }
+        ::close(fd);
+        return s;
+    }
+
+    std::byte const * data() const noexcept { return data_; }
+    std::byte * mutable_data() noexcept { return const_cast<std::byte *>(data_); }
+    std::size_t size() const noexcept { return size_; }
+
+private:
+    std::byte const * data_ = nullptr;
+    std::size_t size_ = 0;
+    bool mapped_ = false;
+};
+
+//! Writes size bytes to path through path.tmp.<pid> and a rename, so a reader never sees a partial file.
+inline void write_file_atomically(std::string const & path, void const * data, std::size_t size)
+{
+    std::string const tmp = path + ".tmp." + std::to_string(::getpid());
+    int const fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0)
+        throw io_error{tmp, std::string{"cannot create: "} + std::strerror(errno)};
+    auto const * p = static_cast<char const *>(data);
+    std::size_t left = size;
+    while (left > 0)
+    {
+        ssize_t const w = ::write(fd, p, std::min<std::size_t>(left, std::size_t{1} << 30));
+        if (w < 0)
+        {
+            if (errno == EINTR)
+                continue;
+            int const e = errno;
+            ::close(fd);
+            ::unlink(tmp.c_str());
+            throw io_error{tmp, std::string{"write failed: "} + std::strerror(e)};
+        }
+        p += w;
+        left -= static_cast<std::size_t>(w);
+    }
+    if (::close(fd) != 0)
+    {
+        int const e = errno;
+        ::unlink(tmp.c_str());
+        throw io_error{tmp, std::string{"close failed: "} + std::strerror(e)};
+    }
+    if (::rename(tmp.c_str(), path.c_str()) != 0)
+    {
+        int const e = errno;
+        ::unlink(tmp.c_str());
+        throw io_error{path, std::string{"cannot rename the temporary file: "} + std::strerror(e)};
+    }
+}
+
+} // namespace wgskit::fm::detail

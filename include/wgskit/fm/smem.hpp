@@ -1,0 +1,243 @@
+// Super-maximal exact matches (SMEMs) and bwa-mem-style seeds of a read on an fmd_index.
+//
+// A MEM is a read interval [begin, end) that occurs in the reference (either strand) and cannot be extended
+// by one base on either side without losing all occurrences; an SMEM is a MEM contained in no other MEM.
+// find_smems() returns them all (Li 2012's algorithm: for a start x, extend forward recording each change of
+// occurrence count, then extend those intervals backward; the next x is the end of the longest match from x).
+//
+// collect_seeds() is bwa mem's seeding (mem_collect_intv) with its defaults:
+//   1. SMEMs of length >= min_seed_length (bwa -k 19);
+//   2. re-seeding: inside each SMEM of length >= min_seed_length * reseed_factor (bwa -r 1.5) that occurs at most
+//      reseed_max_occ (10) times, the SMEMs through its middle base that occur more often than it does, i.e. the
+//      shorter, more frequent matches a long unique SMEM hides (a repeat copy with a difference);
+//   3. when third_pass_max_occ > 0 (bwa's max_mem_intv, 20): from each start, the shortest forward match longer
+//      than min_seed_length bases that occurs fewer than third_pass_max_occ times.
+// Seeds are sorted by (begin, end); they may repeat between the passes as in bwa. Seeds occurring more than
+// max_occ (bwa -c 500) times are kept; locate(seed, max_occ) samples max_occ of their hits as bwa does.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <span>
+#include <string_view>
+#include <vector>
+
+#include <wgskit/fm/fmd_index.hpp>
+
+namespace wgskit::fm
+{
+
+//! An exact match of read[begin, end) with its bi-interval (interval.s occurrences over both strands).
+struct smem
+{
+    std::uint32_t begin;
+    std::uint32_t end;
+    bi_interval interval;
+    std::uint32_t length() const noexcept { return end - begin; }
+    friend bool operator==(smem const &, smem const &) = default;
+};
+
+struct seed_options
+{
+    std::uint32_t min_seed_length = 19;  // bwa mem -k
+    double reseed_factor = 1.5;          // bwa mem -r
+    std::uint64_t reseed_max_occ = 10;   // bwa mem split_width
+    std::uint64_t third_pass_max_occ = 20; // bwa mem max_mem_intv; 0 turns the third pass off
+    std::uint64_t max_occ = 500;         // bwa mem -c: hits located a seed (see locate)
+};
+
+namespace detail
+{
+
+//! Reusable buffers of the SMEM search.
+struct smem_workspace
+{
+    std::vector<smem> prev, curr, found;
+    std::vector<std::uint8_t> codes;
+};
+
+//! Appends to out the SMEMs (occurring >= min_occ times) that cover read position x, sorted by begin;
+//! returns the end of the longest match starting at x.
+template <typename Core>
+std::uint32_t smems_through(Core const & core, std::uint8_t const * q, std::uint32_t len, std::uint32_t x,
+                            std::uint64_t min_occ, smem_workspace & ws, std::vector<smem> & out)
+{
+    if (q[x] > 3)
+        return x + 1;
+    min_occ = std::max<std::uint64_t>(min_occ, 1);
+    auto & prev = ws.prev;
+    auto & curr = ws.curr;
+    auto & found = ws.found;
+    curr.clear();
+    found.clear();
+
+    // Forward: every prefix [x, i) at which the occurrence count drops.
+    bi_interval p = core.init(q[x]);
+    if (p.s < min_occ) // no match through x occurs often enough
+        return x + 1;
+    std::uint32_t i = x + 1;
+    for (; i < len; ++i)
+    {
+        if (q[i] > 3)
+            break;
+        bi_interval const next = core.extend_forward(p, q[i]);
+        if (next.s != p.s)
+            curr.push_back({x, i, p});
+        if (next.s < min_occ)
+            break;
+        p = next;
+    }
+    if (i == len || q[i] > 3)
+        curr.push_back({x, i, p});
+    std::reverse(curr.begin(), curr.end()); // longest (fewest occurrences) first
+    std::uint32_t const longest_end = curr.front().end;
+    std::swap(prev, curr);
+
+    // Backward: extend all of them one base at a time; the longest that stops at a start is an SMEM.
+    for (std::int64_t j = static_cast<std::int64_t>(x) - 1; j >= -1; --j)
+    {
+        int const c = (j >= 0 && q[j] <= 3) ? q[j] : -1;
+        curr.clear();
+        for (smem const & m : prev)
+        {
+            bi_interval next{};
+            if (c >= 0)
+                next = core.extend_backward(m.interval, static_cast<unsigned>(c));
+            if (c < 0 || next.s < min_occ)
+            {
+                // m cannot grow left: a MEM starting at j + 1 unless a longer one already survives this round.
+                if (curr.empty() && (found.empty() || static_cast<std::uint32_t>(j + 1) < found.back().begin))
+                    found.push_back({static_cast<std::uint32_t>(j + 1), m.end, m.interval});
+            }
+            else if (curr.empty() || next.s != curr.back().interval.s)
+                curr.push_back({static_cast<std::uint32_t>(j), m.end, next});
+        }
+        if (curr.empty())
+            break;
+        std::swap(prev, curr);
+    }
+    out.insert(out.end(), found.rbegin(), found.rend());
+    return longest_end;
+}
+
+template <typename Core>
+void all_smems(Core const & core, std::uint8_t const * q, std::uint32_t len, std::uint64_t min_occ,
+               smem_workspace & ws, std::vector<smem> & out)
+{
+    for (std::uint32_t x = 0; x < len;)
+        x = q[x] > 3 ? x + 1 : smems_through(core, q, len, x, min_occ, ws, out);
+}
+
+//! bwa's third seeding pass: the shortest match from x longer than min_length occurring < max_occ times.
+template <typename Core>
+std::uint32_t rare_forward_match(Core const & core, std::uint8_t const * q, std::uint32_t len, std::uint32_t x,
+                                 std::uint32_t min_length, std::uint64_t max_occ, smem & out)
+{
+    out.interval.s = 0;
+    if (q[x] > 3)
+        return x + 1;
+    bi_interval p = core.init(q[x]);
+    for (std::uint32_t i = x + 1; i < len; ++i)
+    {
+        if (q[i] > 3)
+            return i + 1;
+        p = core.extend_forward(p, q[i]);
+        if (p.s < max_occ && i - x >= min_length)
+        {
+            out = {x, i + 1, p};
+            return i + 1;
+        }
+    }
+    return len;
+}
+
+template <typename Core>
+void collect_seeds(Core const & core, std::uint8_t const * q, std::uint32_t len, seed_options const & opt,
+                   smem_workspace & ws, std::vector<smem> & out)
+{
+    out.clear();
+    std::vector<smem> pass;
+    all_smems(core, q, len, 1, ws, pass);
+    for (smem const & m : pass)
+        if (m.length() >= opt.min_seed_length)
+            out.push_back(m);
+
+    auto const split_length = static_cast<std::uint32_t>(opt.min_seed_length * opt.reseed_factor + .499);
+    std::size_t const first = out.size();
+    std::vector<smem> inner;
+    for (std::size_t k = 0; k < first; ++k)
+    {
+        smem const m = out[k];
+        if (m.length() < split_length || m.interval.s > opt.reseed_max_occ)
+            continue;
+        inner.clear();
+        smems_through(core, q, len, (m.begin + m.end) / 2, m.interval.s + 1, ws, inner);
+        for (smem const & s : inner)
+            if (s.length() >= opt.min_seed_length && s.interval.s > m.interval.s)
+                out.push_back(s);
+    }
+
+    if (opt.third_pass_max_occ > 0)
+        for (std::uint32_t x = 0; x < len;)
+        {
+            if (q[x] > 3)
+            {
+                ++x;
+                continue;
+            }
+            smem m{};
+            x = rare_forward_match(core, q, len, x, opt.min_seed_length, opt.third_pass_max_occ, m);
+            if (m.interval.s > 0)
+                out.push_back(m);
+        }
+    std::sort(out.begin(), out.end(),
+              [](smem const & a, smem const & b) { return a.begin != b.begin ? a.begin < b.begin : a.end < b.end; });
+}
+
+} // namespace detail
+
+//! All SMEMs of read (A, C, G, T in either case; other letters break matches) that occur at least min_occ
+//! times, sorted by begin.
+inline std::vector<smem> find_smems(fmd_index const & index, std::string_view read, std::uint64_t min_occ = 1)
+{
+    detail::smem_workspace ws;
+    detail::encode(read, ws.codes);
+    std::vector<smem> out;
+    index.visit([&](auto const & core) {
+        detail::all_smems(core, ws.codes.data(), static_cast<std::uint32_t>(ws.codes.size()), min_occ, ws, out);
+        return 0;
+    });
+    return out;
+}
+
+//! bwa mem's seeds of read (see the header comment).
+inline std::vector<smem> collect_seeds(fmd_index const & index, std::string_view read, seed_options const & options = {})
+{
+    detail::smem_workspace ws;
+    detail::encode(read, ws.codes);
+    std::vector<smem> out;
+    index.visit([&](auto const & core) {
+        detail::collect_seeds(core, ws.codes.data(), static_cast<std::uint32_t>(ws.codes.size()), options, ws, out);
+        return 0;
+    });
+    return out;
+}
+
+//! Seeds of many reads: one workspace, one dispatch. out[r] receives read r's seeds.
+inline void collect_seeds(fmd_index const & index, std::span<std::string_view const> reads,
+                          std::vector<std::vector<smem>> & out, seed_options const & options = {})
+{
+    out.resize(reads.size());
+    detail::smem_workspace ws;
+    index.visit([&](auto const & core) {
+        for (std::size_t r = 0; r < reads.size(); ++r)
+        {
+            detail::encode(reads[r], ws.codes);
+            detail::collect_seeds(core, ws.codes.data(), static_cast<std::uint32_t>(ws.codes.size()), options, ws,
+                                  out[r]);
+        }
+        return 0;
+    });
+}
+
+} // namespace wgskit::fm

@@ -1,0 +1,141 @@
+// SMEMs against their brute-force definition on small texts; bwa-mem-style seeding invariants.
+#include <random>
+#include <set>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include <catch2/catch.hpp>
+
+#include <wgskit/fm/all.hpp>
+
+#include "fm_test_support.hpp"
+
+using namespace wgskit;
+using namespace wgskit::fm_test;
+
+namespace
+{
+//! Every SMEM [b, e) of read by definition: occurs, not extendable either way, contained in no other MEM.
+std::set<std::pair<std::uint32_t, std::uint32_t>> brute_force_smems(std::vector<std::string> const & text,
+                                                                     std::string const & read)
+{
+    auto const n = static_cast<std::uint32_t>(read.size());
+    auto occurs = [&](std::uint32_t b, std::uint32_t e) {
+        std::string const p = read.substr(b, e - b);
+        if (p.find_first_not_of("ACGT") != std::string::npos)
+            return false;
+        return !naive_hits(text, p).empty();
+    };
+    std::vector<std::pair<std::uint32_t, std::uint32_t>> mems;
+    for (std::uint32_t b = 0; b < n; ++b)
+        for (std::uint32_t e = b + 1; e <= n; ++e)
+            if (occurs(b, e) && (b == 0 || !occurs(b - 1, e)) && (e == n || !occurs(b, e + 1)))
+                mems.emplace_back(b, e);
+    std::set<std::pair<std::uint32_t, std::uint32_t>> out;
+    for (auto const & m : mems)
+    {
+        bool contained = false;
+        for (auto const & o : mems)
+            contained |= o != m && o.first <= m.first && m.second <= o.second;
+        if (!contained)
+            out.insert(m);
+    }
+    return out;
+}
+
+std::string mutated_read(std::mt19937_64 & rng, std::vector<std::string> const & text, std::size_t len)
+{
+    std::string r = sample_pattern(rng, text, len);
+    for (int k = 0; k < 3; ++k)
+        r[rng() % r.size()] = "ACGTN"[rng() % 5];
+    if (rng() % 3 == 0) // a chimera of two places
+        r = r.substr(0, len / 2) + sample_pattern(rng, text, len - len / 2);
+    return r;
+}
+} // namespace
+
+TEST_CASE("find_smems equals the brute-force definition", "[fm]")
+{
+    auto const seed = Catch::rngSeed() + 21;
+    INFO("seed " << seed);
+    std::mt19937_64 rng{seed};
+    for (int t = 0; t < 6; ++t)
+    {
+        auto const ref = random_reference(rng, 2, 250);
+        auto const text = indexed_text(ref);
+        auto const idx = fm::fmd_index::build(as_input(ref));
+        for (int q = 0; q < 15; ++q)
+        {
+            std::string const read = mutated_read(rng, text, 30);
+            INFO("read " << read);
+            auto const got = fm::find_smems(idx, read);
+            std::set<std::pair<std::uint32_t, std::uint32_t>> got_set;
+            for (auto const & m : got)
+            {
+                got_set.emplace(m.begin, m.end);
+                REQUIRE(m.interval.s == naive_hits(text, read.substr(m.begin, m.length())).size());
+            }
+            REQUIRE(got.size() == got_set.size()); // no duplicates
+            REQUIRE(std::is_sorted(got.begin(), got.end(), [](auto const & a, auto const & b) { return a.begin < b.begin; }));
+            REQUIRE(got_set == brute_force_smems(text, read));
+        }
+    }
+}
+
+TEST_CASE("collect_seeds: bwa mem seeding invariants", "[fm]")
+{
+    std::mt19937_64 rng{Catch::rngSeed() + 22};
+    auto ref = random_reference(rng, 2, 3000);
+    // A long repeat with one difference: re-seeding must find the copy that the long SMEM hides.
+    std::string const unit = random_bases(rng, 60);
+    std::string copy = unit;
+    copy[45] = copy[45] == 'A' ? 'C' : 'A';
+    ref[0].second += unit + random_bases(rng, 100);
+    ref[1].second += copy + random_bases(rng, 100);
+    auto const text = indexed_text(ref);
+    auto const idx = fm::fmd_index::build(as_input(ref));
+
+    fm::seed_options opt;
+    auto const seeds = fm::collect_seeds(idx, unit, opt);
+    REQUIRE(!seeds.empty());
+    for (auto const & s : seeds)
+    {
+        REQUIRE(s.length() >= opt.min_seed_length);
+        REQUIRE(s.interval.s == naive_hits(text, unit.substr(s.begin, s.length())).size());
+    }
+    // The whole unit is one SMEM occurring once; re-seeding through its middle finds [0, 45) occurring twice.
+    bool whole = false, shared = false;
+    for (auto const & s : seeds)
+    {
+        whole |= s.begin == 0 && s.end == 60 && s.interval.s == 1;
+        shared |= s.begin == 0 && s.end == 45 && s.interval.s == 2;
+    }
+    REQUIRE(whole);
+    REQUIRE(shared);
+
+    fm::seed_options no_reseed = opt;
+    no_reseed.reseed_factor = 1000;
+    no_reseed.third_pass_max_occ = 0;
+    auto const plain = fm::collect_seeds(idx, unit, no_reseed);
+    REQUIRE(plain.size() == 1);
+
+    // Batched seeding gives the same seeds.
+    std::vector<std::string> reads;
+    for (int q = 0; q < 20; ++q)
+        reads.push_back(mutated_read(rng, text, 150));
+    std::vector<std::string_view> views(reads.begin(), reads.end());
+    std::vector<std::vector<fm::smem>> batch;
+    fm::collect_seeds(idx, views, batch, opt);
+    for (std::size_t r = 0; r < reads.size(); ++r)
+        REQUIRE(batch[r] == fm::collect_seeds(idx, reads[r], opt));
+
+    // Hits of a seed are (contig, position, strand) of the seed's bases.
+    for (auto const & s : seeds)
+        for (auto const & h : idx.locate(s.interval, s.length(), opt.max_occ))
+        {
+            std::string const at = text[h.contig].substr(h.pos, s.length());
+            std::string const piece = unit.substr(s.begin, s.length());
+            REQUIRE(at == (h.reverse ? reverse_complement(piece) : piece));
+        }
+}
