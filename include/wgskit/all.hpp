@@ -1,6 +1,7 @@
 // The whole public API of wgskit.
 #pragma once
 
+#include <wgskit/align/all.hpp>
 #include <wgskit/codec/twobit/all.hpp>
 #include <wgskit/core/exception.hpp>
 #include <wgskit/core/platform.hpp>

@@ -1,0 +1,416 @@
+// Inter-pair alignment kernel: many pairs at once, one pair per SIMD lane, score only.
+//
+// The caller (align/batch.hpp) sorts pairs by length and hands over groups of at most lanes(bits) pairs; the
+// kernel transposes them into structure-of-arrays rows in the caller's workspace (codes of base i of every lane
+// side by side), pads short lanes and missing lanes with dummy codes, and runs the reference recurrences of
+// detail/reference.hpp row by row with saturating 8- or 16-bit arithmetic. Per-lane results are read out of the
+// row buffers at each lane's own end, so padding never changes a score.
+//
+// Preconditions (checked by the caller): the scheme is match/mismatch with N scores <= 0 (padding is scored as
+// N), every pair has m, n >= 1, and for 16-bit non-local modes the score bound fits (fits_16bit). Local mode
+// detects saturation itself (a lane maximum at the type's maximum) and reports overflow for that lane.
+#pragma once
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <limits>
+
+#include <wgskit/align/config.hpp>
+#include <wgskit/align/detail/reference.hpp>
+#include <wgskit/simd/arch.hpp>
+
+namespace wgskit::align::detail
+{
+
+struct lane_pair
+{
+    std::uint8_t const * query;
+    std::uint32_t query_length;
+    std::uint8_t const * target;
+    std::uint32_t target_length;
+};
+
+//! A lane's result, and whether it saturated (then the caller recomputes it wider).
+struct lane_score
+{
+    score_result result;
+    bool overflow = false;
+    friend bool operator==(lane_score const &, lane_score const &) = default;
+};
+
+//! The result of the scalar reference in lane_score form.
+inline lane_score to_lane_score(dp_outcome const & o, alignment_mode mode) noexcept
+{
+    lane_score r;
+    r.result.score = o.score;
+    if (mode == alignment_mode::extension)
+        r.result = {o.score, o.end_i, o.end_j, o.end_to_end_score, o.end_to_end_j, o.zdropped};
+    return r;
+}
+
+//! Whether every cell value (and every intermediate candidate) of an m x n non-local DP stays far inside
+//! +-limit: each in-band cell is reached by a path whose steps cost at most c = max(|min score|, open + extend).
+inline bool fits_bound(alignment_config const & c, std::uint32_t m, std::uint32_t n, std::int64_t limit) noexcept
+{
+    auto const & s = c.scoring;
+    std::int64_t const step = std::max<std::int64_t>({-std::int64_t{s.min_score()}, s.gap_open + s.gap_extend, 1});
+    std::int64_t const low = (std::int64_t{m} + n + 2) * step + s.gap_open + s.gap_extend;
+    std::int64_t const high = std::int64_t{c.initial_score} + std::int64_t{std::max(s.max_score(), 0)} * std::min(m, n);
+    return low + high < limit;
+}
+//! 16-bit lanes hold every value of the pair's DP (extension: padding columns sit at -32768 + a cell value, so
+//! values must stay within +-16000 there).
+inline bool fits_16bit(alignment_config const & c, std::uint32_t m, std::uint32_t n) noexcept
+{
+    return fits_bound(c, m, n, c.mode == alignment_mode::extension ? 16000 : 32000);
+}
+
+inline constexpr std::size_t workspace_alignment = 64;
+
+template <class Arch>
+struct inter_pair_kernel
+{
+    //! Pairs per group of a pass with bits-wide scores (8 or 16).
+    static std::size_t lanes(int bits) noexcept;
+    //! Workspace bytes for a group with at most max_m query and max_n target bases.
+    static std::size_t workspace_bytes(int bits, std::size_t max_m, std::size_t max_n) noexcept;
+    //! Scores of pairs[0, count), count <= lanes(bits), into out[0, count). workspace: workspace_bytes(...) bytes,
+    //! 64-byte aligned. bits = 8 only for local mode.
+    static void score(lane_pair const * pairs, std::size_t count, alignment_config const & c, int bits,
+                      void * workspace, lane_score * out) noexcept;
+};
+
+template <>
+struct inter_pair_kernel<simd::scalar>
+{
+    static std::size_t lanes(int) noexcept { return 1; }
+    static std::size_t workspace_bytes(int, std::size_t, std::size_t max_n) noexcept
+    {
+        return 2 * (max_n + 1) * sizeof(std::int32_t);
+    }
+    static void score(lane_pair const * pairs, std::size_t count, alignment_config const & c, int,
+                      void * workspace, lane_score * out) noexcept
+    {
+        for (std::size_t k = 0; k < count; ++k)
+        {
+            auto * H = static_cast<std::int32_t *>(workspace);
+            auto const & p = pairs[k];
+            dp_outcome const o = run_dp(p.query, p.query_length, p.target, p.target_length, c, H,
+                                        H + p.target_length + 1, nullptr);
+            out[k] = to_lane_score(o, c.mode);
+        }
+    }
+};
+
+namespace inter_pair_body
+{
+// Padding codes: never equal to a real code or to each other, and (q | t) & 4 flags "N or padding".
+inline constexpr std::uint8_t query_n = 4, query_pad = 6, target_n = 5, target_pad = 7;
+
+constexpr std::size_t round_up(std::size_t x) noexcept
+{
+    return (x + workspace_alignment - 1) / workspace_alignment * workspace_alignment;
+}
+
+template <class T>
+constexpr T clamp_to(std::int64_t v) noexcept
+{
+    return static_cast<T>(std::clamp<std::int64_t>(v, std::numeric_limits<T>::min(), std::numeric_limits<T>::max()));
+}
+
+template <class T, std::size_t L>
+struct layout
+{
+    T * q;    // [max_m][L]
+    T * t;    // [max_n][L]
+    T * pad;  // [max_n + 1][L]: 0 inside the target, the type's minimum beyond it (extension only)
+    T * H;    // [max_n + 1][L]
+    T * F;    // [max_n + 1][L]
+    static std::size_t bytes(std::size_t max_m, std::size_t max_n) noexcept
+    {
+        return round_up(max_m * L * sizeof(T)) + round_up(max_n * L * sizeof(T)) +
+               3 * round_up((max_n + 1) * L * sizeof(T));
+    }
+    layout(void * ws, std::size_t max_m, std::size_t max_n) noexcept
+    {
+        auto * p = static_cast<unsigned char *>(ws);
+        q = reinterpret_cast<T *>(p);
+        p += round_up(max_m * L * sizeof(T));
+        t = reinterpret_cast<T *>(p);
+        p += round_up(max_n * L * sizeof(T));
+        pad = reinterpret_cast<T *>(p);
+        p += round_up((max_n + 1) * L * sizeof(T));
+        H = reinterpret_cast<T *>(p);
+        p += round_up((max_n + 1) * L * sizeof(T));
+        F = reinterpret_cast<T *>(p);
+    }
+};
+
+template <class Arch, class T, alignment_mode Mode, bool UniformN>
+void run(lane_pair const * pairs, std::size_t count, alignment_config const & c, void * workspace,
+         lane_score * out) noexcept
+{
+    using B = xsimd::batch<T, Arch>;
+    constexpr std::size_t L = B::size;
+    constexpr T t_min = std::numeric_limits<T>::min(), t_max = std::numeric_limits<T>::max();
+    constexpr bool local = Mode == alignment_mode::local, ext = Mode == alignment_mode::extension;
+
+    std::uint32_t max_m = 0, max_n = 0;
+    for (std::size_t l = 0; l < count; ++l)
+        max_m = std::max(max_m, pairs[l].query_length), max_n = std::max(max_n, pairs[l].target_length);
+    layout<T, L> ws{workspace, max_m, max_n};
+
+    // Transpose into rows of L codes; dummies beyond count.
+    auto const transpose = [&](T * rows, std::uint32_t length, auto seq, auto len, T n_code, T pad_code) {
+        for (std::uint32_t i = 0; i < length; ++i)
+            for (std::size_t l = 0; l < L; ++l)
+                rows[i * L + l] = l >= count || i >= len(pairs[l]) ? pad_code
+                                  : seq(pairs[l])[i] >= code_n   ? n_code
+                                                                 : static_cast<T>(seq(pairs[l])[i]);
+    };
+    transpose(ws.q, max_m, [](lane_pair const & p) { return p.query; },
+              [](lane_pair const & p) { return p.query_length; }, T{query_n}, T{query_pad});
+    transpose(ws.t, max_n, [](lane_pair const & p) { return p.target; },
+              [](lane_pair const & p) { return p.target_length; }, T{target_n}, T{target_pad});
+    if constexpr (ext)
+        for (std::uint32_t j = 0; j <= max_n; ++j)
+            for (std::size_t l = 0; l < L; ++l)
+                ws.pad[j * L + l] = l < count && j <= pairs[l].target_length ? T{0} : t_min;
+
+    auto const & sc = c.scoring;
+    B const v_match(static_cast<T>(sc.match())), v_mismatch(static_cast<T>(sc.mismatch()));
+    B const v_n(static_cast<T>(sc.n_score())), v_four(T{4}), v_zero(T{0});
+    B const v_e(clamp_to<T>(sc.gap_extend)), v_oe(clamp_to<T>(sc.gap_open + sc.gap_extend)), v_neg(t_min);
+    bool const banded = c.band >= 0;
+
+    // Row 0.
+    for (std::uint32_t j = 0; j <= max_n; ++j)
+    {
+        B const h = in_band(c, 0, j) ? B(clamp_to<T>(boundary_score(c, j, true))) : v_neg;
+        h.store_aligned(ws.H + j * L);
+        v_neg.store_aligned(ws.F + j * L);
+    }
+
+    // Per-lane state of the modes that look at cells one lane at a time.
+    alignas(64) T row_max_buf[L];
+    alignas(64) T row_j_buf[L];
+    std::int32_t best[L], col_best[L];
+    std::uint32_t best_i[L], best_j[L], col_best_i[L];
+    bool alive[L];
+    std::size_t lanes_alive = count;
+    for (std::size_t l = 0; l < L; ++l)
+    {
+        best[l] = ext ? c.initial_score : 0;
+        best_i[l] = best_j[l] = 0;
+        col_best[l] = neg_inf32;
+        col_best_i[l] = 0;
+        alive[l] = l < count;
+        if (l < count)
+        {
+            out[l] = lane_score{};
+            if (Mode == alignment_mode::semi_global && c.free_ends.query_suffix && in_band(c, 0, pairs[l].target_length))
+                col_best[l] = ws.H[pairs[l].target_length * L + l];
+        }
+    }
+
+    B v_best = v_zero;
+    for (std::uint32_t i = 1; i <= max_m && lanes_alive > 0; ++i)
+    {
+        std::int64_t lo64 = 1, hi64 = max_n;
+        if (banded)
+        {
+            lo64 = std::max<std::int64_t>(1, std::int64_t{i} - c.band);
+            hi64 = std::min<std::int64_t>(max_n, std::int64_t{i} + c.band);
+        }
+        std::size_t const lo = static_cast<std::size_t>(lo64), hi = static_cast<std::size_t>(std::max<std::int64_t>(hi64, 0));
+        B diag, h_left;
+        if (lo == 1)
+        {
+            diag = B::load_aligned(ws.H);
+            h_left = in_band(c, i, 0) ? B(clamp_to<T>(boundary_score(c, i, false))) : v_neg;
+            h_left.store_aligned(ws.H);
+        }
+        else
+        {
+            diag = B::load_aligned(ws.H + (lo - 1) * L);
+            h_left = v_neg;
+        }
+        B e_run = v_neg;
+        B const qv = B::load_aligned(ws.q + (i - 1) * L);
+        B row_max = v_neg, row_j = v_zero, jv(static_cast<T>(lo));
+        T * Hp = ws.H;
+        T * Fp = ws.F;
+        T const * tp = ws.t;
+
+        for (std::size_t j = lo; j <= hi; ++j)
+        {
+            B const tv = B::load_aligned(tp + (j - 1) * L);
+            B s = xsimd::select(qv == tv, v_match, v_mismatch);
+            if constexpr (!UniformN)
+                s = xsimd::select(((qv | tv) & v_four) != v_zero, v_n, s);
+            B const h_up = B::load_aligned(Hp + j * L);
+            B const fv = xsimd::max(xsimd::ssub(B::load_aligned(Fp + j * L), v_e), xsimd::ssub(h_up, v_oe));
+            B const ev = xsimd::max(xsimd::ssub(e_run, v_e), xsimd::ssub(h_left, v_oe));
+            B h = xsimd::max(xsimd::sadd(diag, s), xsimd::max(ev, fv));
+            if constexpr (local)
+            {
+                h = xsimd::max(h, v_zero);
+                v_best = xsimd::max(v_best, h);
+            }
+            if constexpr (ext)
+            {
+                h = xsimd::sadd(h, B::load_aligned(ws.pad + j * L)); // padding columns drop to the bottom
+                auto const gt = h > row_max;
+                row_j = xsimd::select(gt, jv, row_j);
+                row_max = xsimd::max(row_max, h);
+                jv = jv + B(T{1});
+            }
+            h.store_aligned(Hp + j * L);
+            fv.store_aligned(Fp + j * L);
+            diag = h_up;
+            h_left = h;
+            e_run = ev;
+        }
+
+        // Per-lane bookkeeping at each lane's own end.
+        if constexpr (ext)
+        {
+            row_max.store_aligned(row_max_buf);
+            row_j.store_aligned(row_j_buf);
+            for (std::size_t l = 0; l < count; ++l)
+            {
+                if (!alive[l])
+                    continue;
+                std::uint32_t const m = pairs[l].query_length, n = pairs[l].target_length;
+                bool const row_empty = lo64 > std::min<std::int64_t>(hi64, n);
+                std::int32_t const rm = row_empty || row_max_buf[l] <= t_min / 2 ? neg_inf32 : row_max_buf[l];
+                std::uint32_t const rj = row_empty ? 0 : static_cast<std::uint32_t>(row_j_buf[l]);
+                bool stop = false;
+                if (i == m)
+                {
+                    out[l].result.end_to_end_score = rm > neg_inf32 / 2 ? rm : unreachable_score;
+                    out[l].result.end_to_end_target_end = rj;
+                    stop = true;
+                }
+                if (row_empty)
+                    stop = true;
+                else if (rm > best[l])
+                    best[l] = rm, best_i[l] = i, best_j[l] = rj;
+                else if (zdrop_stops(c, best[l], best_i[l], best_j[l], rm, i, rj))
+                {
+                    out[l].result.zdropped = i < m;
+                    stop = true;
+                }
+                if (stop)
+                {
+                    alive[l] = false;
+                    --lanes_alive;
+                }
+            }
+        }
+        else if constexpr (!local)
+        {
+            for (std::size_t l = 0; l < count; ++l)
+            {
+                if (!alive[l])
+                    continue;
+                std::uint32_t const m = pairs[l].query_length, n = pairs[l].target_length;
+                if (Mode == alignment_mode::semi_global && c.free_ends.query_suffix && i < m && in_band(c, i, n))
+                {
+                    std::int32_t const v = ws.H[n * L + l];
+                    if (v > col_best[l])
+                        col_best[l] = v, col_best_i[l] = i;
+                }
+                if (i != m)
+                    continue;
+                std::int32_t s = in_band(c, m, n) ? std::int32_t{ws.H[n * L + l]} : neg_inf32;
+                if (Mode == alignment_mode::semi_global)
+                {
+                    if (c.free_ends.target_suffix)
+                        for (std::uint32_t j = 0; j < n; ++j)
+                            if (in_band(c, m, j) && ws.H[j * L + l] > s)
+                                s = ws.H[j * L + l];
+                    if (c.free_ends.query_suffix && col_best[l] > s)
+                        s = col_best[l];
+                }
+                out[l].result.score = s > neg_inf32 / 2 && s > t_min / 2 ? s : unreachable_score;
+                alive[l] = false;
+                --lanes_alive;
+            }
+        }
+    }
+
+    if constexpr (local)
+    {
+        alignas(64) T buf[L];
+        v_best.store_aligned(buf);
+        for (std::size_t l = 0; l < count; ++l)
+        {
+            out[l].result.score = buf[l];
+            out[l].overflow = buf[l] >= t_max;
+        }
+    }
+    if constexpr (ext)
+        for (std::size_t l = 0; l < count; ++l)
+        {
+            out[l].result.score = best[l];
+            out[l].result.query_end = best_i[l];
+            out[l].result.target_end = best_j[l];
+        }
+}
+
+template <class Arch, class T, alignment_mode Mode>
+void run_mode(lane_pair const * pairs, std::size_t count, alignment_config const & c, void * ws,
+              lane_score * out) noexcept
+{
+    if (c.scoring.n_score() == c.scoring.mismatch())
+        run<Arch, T, Mode, true>(pairs, count, c, ws, out);
+    else
+        run<Arch, T, Mode, false>(pairs, count, c, ws, out);
+}
+} // namespace inter_pair_body
+
+template <class Arch>
+std::size_t inter_pair_kernel<Arch>::lanes(int bits) noexcept
+{
+    return bits == 8 ? xsimd::batch<std::int8_t, Arch>::size : xsimd::batch<std::int16_t, Arch>::size;
+}
+
+template <class Arch>
+std::size_t inter_pair_kernel<Arch>::workspace_bytes(int bits, std::size_t max_m, std::size_t max_n) noexcept
+{
+    using namespace inter_pair_body;
+    return bits == 8 ? layout<std::int8_t, xsimd::batch<std::int8_t, Arch>::size>::bytes(max_m, max_n)
+                     : layout<std::int16_t, xsimd::batch<std::int16_t, Arch>::size>::bytes(max_m, max_n);
+}
+
+template <class Arch>
+void inter_pair_kernel<Arch>::score(lane_pair const * pairs, std::size_t count, alignment_config const & c, int bits,
+                                    void * workspace, lane_score * out) noexcept
+{
+    using namespace inter_pair_body;
+    if (count == 0)
+        return;
+    if (bits == 8)
+    {
+        run_mode<Arch, std::int8_t, alignment_mode::local>(pairs, count, c, workspace, out);
+        return;
+    }
+    switch (c.mode)
+    {
+        case alignment_mode::local: run_mode<Arch, std::int16_t, alignment_mode::local>(pairs, count, c, workspace, out); break;
+        case alignment_mode::global: run_mode<Arch, std::int16_t, alignment_mode::global>(pairs, count, c, workspace, out); break;
+        case alignment_mode::semi_global:
+            run_mode<Arch, std::int16_t, alignment_mode::semi_global>(pairs, count, c, workspace, out);
+            break;
+        case alignment_mode::extension:
+            run_mode<Arch, std::int16_t, alignment_mode::extension>(pairs, count, c, workspace, out);
+            break;
+    }
+}
+
+} // namespace wgskit::align::detail
+
+WGSKIT_DECLARE_KERNEL(wgskit::align::detail::inter_pair_kernel)
