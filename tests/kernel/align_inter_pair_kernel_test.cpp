@@ -275,3 +275,43 @@ TEST_CASE("batch_aligner rejects bad codes naming the pair", "[align]")
     batch_aligner aligner{alignment_config{}};
     CHECK_THROWS_WITH(aligner.score(sp), Catch::Contains("pair 1") && Catch::Contains("code 9"));
 }
+
+TEST_CASE("batch_aligner traceback equals the scalar full-DP alignment on every architecture", "[kernel][align]")
+{
+    std::mt19937_64 rng{77};
+    std::string const ref = test_support::read_fasta_sequence(test_support::chr22_path());
+    auto pairs = test_support::real_pairs(ref, 40, 150, 250, 21);
+    auto p150 = test_support::real_pairs(ref, 20, 150, 150, 22);
+    auto more = random_pairs(rng, 50, 60, 0.02);
+    pairs.insert(pairs.end(), p150.begin(), p150.end());
+    pairs.insert(pairs.end(), more.begin(), more.end());
+    pairs.push_back({{}, {1, 2}});
+    std::vector<sequence_pair> sp;
+    for (auto const & p : pairs)
+        sp.push_back({p.query, p.target});
+    auto cs = configs();
+    cs[0].extended_cigar = true;
+    alignment_config e = cs.back();
+    e.end_bonus = 5;
+    cs.push_back(e);
+    for (auto const & c : cs)
+    {
+        std::vector<alignment_result> expected;
+        for (auto const & p : pairs)
+            expected.push_back(align::align(p.query, p.target, c));
+        for (simd::isa arch : simd::available_isas())
+        {
+            simd::scoped_isa force{arch};
+            batch_aligner aligner{c};
+            auto const & got = aligner.align(sp);
+            for (std::size_t k = 0; k < pairs.size(); ++k)
+            {
+                INFO("arch " << simd::isa_name(arch) << ", mode " << mode_name(c.mode) << ", band " << c.band
+                             << ", pair " << k << ": " << to_string(got[k].path) << " vs " << to_string(expected[k].path));
+                CHECK(got[k] == expected[k]);
+                if (got[k].score != unreachable_score)
+                    CHECK(consistent(got[k], pairs[k].query, pairs[k].target, c));
+            }
+        }
+    }
+}

@@ -3,6 +3,8 @@
 //   align::batch_aligner aligner{cfg};
 //   std::vector<align::batch_score> const & s = aligner.score(pairs);   // in the order of pairs
 //
+//   std::vector<align::alignment_result> const & a = aligner.align(pairs); // with CIGARs
+//
 // Pairs are sorted by length and cut into groups of one SIMD register's lanes. Local mode runs 8-bit lanes
 // first where allowed (eight_bit) and re-runs the lanes that saturated with 16 bits; every mode runs 16-bit
 // lanes where the score bound of the pair fits, and the 32-bit scalar reference otherwise. Scores are exactly
@@ -66,9 +68,26 @@ public:
         return results_;
     }
 
+    //! Alignments with CIGARs of all pairs, in their order: the SIMD pass stores direction bits per cell and lane
+    //! (16-bit lanes, groups up to max_direction_bytes), the CIGAR is walked back per pair; pairs beyond the
+    //! 16-bit bound or the size limit take the scalar reference. Equal to align::align() pair by pair.
+    std::vector<alignment_result> const & align(std::span<sequence_pair const> pairs)
+    {
+        for (std::size_t k = 0; k < pairs.size(); ++k)
+        {
+            detail::validate_sequence(pairs[k].query, "query", k);
+            detail::validate_sequence(pairs[k].target, "target", k);
+        }
+        alignments_.assign(pairs.size(), alignment_result{});
+        simd::dispatch<detail::inter_pair_kernel>([&](auto kernel) { run_traceback(kernel, pairs); });
+        return alignments_;
+    }
+
+    //! The direction matrix of one group may take at most this many bytes.
+    static constexpr std::size_t max_direction_bytes = std::size_t{256} << 20;
+
 private:
-    template <class Kernel>
-    void run(Kernel kernel, std::span<sequence_pair const> pairs)
+    void sort_by_length(std::span<sequence_pair const> pairs)
     {
         // Longest first, so that each group's lanes have similar lengths.
         order_.resize(pairs.size());
@@ -78,6 +97,62 @@ private:
                 return pairs[a].target.size() > pairs[b].target.size();
             return pairs[a].query.size() > pairs[b].query.size();
         });
+    }
+
+    template <class Kernel>
+    void run_traceback(Kernel kernel, std::span<sequence_pair const> pairs)
+    {
+        sort_by_length(pairs);
+        std::size_t const lanes = kernel.lanes(16);
+        pass16_.clear();
+        for (std::size_t k : order_)
+        {
+            auto const & p = pairs[k];
+            auto const m = static_cast<std::uint32_t>(p.query.size()), n = static_cast<std::uint32_t>(p.target.size());
+            if (simd_ok_ && m > 0 && n > 0 && detail::fits_16bit(config_, m, n) &&
+                (std::size_t{m} + 1) * (std::size_t{n} + 1) * lanes * sizeof(std::int16_t) <= max_direction_bytes)
+                pass16_.push_back(k);
+            else
+                alignments_[k] = detail::align_scalar(p.query.data(), m, p.target.data(), n, config_);
+        }
+        lane_pairs_.resize(lanes);
+        lane_out_.resize(lanes);
+        for (std::size_t g = 0; g < pass16_.size(); g += lanes)
+        {
+            std::size_t const count = std::min(lanes, pass16_.size() - g);
+            std::size_t max_m = 0, max_n = 0;
+            for (std::size_t l = 0; l < count; ++l)
+            {
+                auto const & p = pairs[pass16_[g + l]];
+                lane_pairs_[l] = {p.query.data(), static_cast<std::uint32_t>(p.query.size()), p.target.data(),
+                                  static_cast<std::uint32_t>(p.target.size())};
+                max_m = std::max(max_m, p.query.size());
+                max_n = std::max(max_n, p.target.size());
+            }
+            std::size_t const width = max_n + 1;
+            directions_.resize((max_m + 1) * width * lanes + detail::workspace_alignment / sizeof(std::int16_t));
+            auto const misalign = reinterpret_cast<std::uintptr_t>(directions_.data()) % detail::workspace_alignment;
+            std::int16_t * aligned_dirs =
+                directions_.data() + (misalign == 0 ? 0 : (detail::workspace_alignment - misalign) / sizeof(std::int16_t));
+            void * ws = workspace(kernel.workspace_bytes(16, max_m, max_n));
+            kernel.directions(lane_pairs_.data(), count, config_, ws, aligned_dirs, lane_out_.data());
+            for (std::size_t l = 0; l < count; ++l)
+            {
+                auto const & p = lane_pairs_[l];
+                std::int16_t const * dirs = aligned_dirs + l;
+                alignments_[pass16_[g + l]] = detail::finish_alignment(
+                    p.query, p.query_length, p.target, config_, detail::to_outcome(lane_out_[l].result),
+                    [&](std::uint32_t i, std::uint32_t j) {
+                        return static_cast<std::uint8_t>(dirs[(i * width + j) * lanes]);
+                    });
+            }
+        }
+    }
+
+    template <class Kernel>
+    void run(Kernel kernel, std::span<sequence_pair const> pairs)
+    {
+        sort_by_length(pairs);
         pass8_.clear();
         pass16_.clear();
         scalar_.clear();
@@ -152,6 +227,8 @@ private:
     eight_bit_policy eight_bit_;
     bool simd_ok_ = false;
     std::vector<batch_score> results_;
+    std::vector<alignment_result> alignments_;
+    std::vector<std::int16_t> directions_;
     std::vector<std::size_t> order_, pass8_, pass16_, scalar_;
     std::vector<detail::lane_pair> lane_pairs_;
     std::vector<detail::lane_score> lane_out_;

@@ -40,14 +40,20 @@ struct lane_score
     friend bool operator==(lane_score const &, lane_score const &) = default;
 };
 
-//! The result of the scalar reference in lane_score form.
-inline lane_score to_lane_score(dp_outcome const & o, alignment_mode mode) noexcept
+//! The result of the scalar reference in lane_score form; the end cell only in extension mode or with_end.
+inline lane_score to_lane_score(dp_outcome const & o, alignment_mode mode, bool with_end = false) noexcept
 {
     lane_score r;
     r.result.score = o.score;
-    if (mode == alignment_mode::extension)
+    if (mode == alignment_mode::extension || with_end)
         r.result = {o.score, o.end_i, o.end_j, o.end_to_end_score, o.end_to_end_j, o.zdropped};
     return r;
+}
+
+//! The dp_outcome of a lane (for finish_alignment).
+inline dp_outcome to_outcome(score_result const & r) noexcept
+{
+    return {r.score, r.query_end, r.target_end, r.end_to_end_score, r.end_to_end_target_end, r.zdropped};
 }
 
 //! Whether every cell value (and every intermediate candidate) of an m x n non-local DP stays far inside
@@ -80,6 +86,11 @@ struct inter_pair_kernel
     //! 64-byte aligned. bits = 8 only for local mode.
     static void score(lane_pair const * pairs, std::size_t count, alignment_config const & c, int bits,
                       void * workspace, lane_score * out) noexcept;
+    //! Like score() with 16 bits, plus the end cell of every mode and the direction bits (detail::direction)
+    //! of every cell: cell (i, j) of lane l at dirs[(i * (max_n + 1) + j) * lanes(16) + l], max_n the group's
+    //! longest target; dirs 64-byte aligned. Local lanes must not overflow (the caller checks fits_16bit).
+    static void directions(lane_pair const * pairs, std::size_t count, alignment_config const & c, void * workspace,
+                           std::int16_t * dirs, lane_score * out) noexcept;
 };
 
 template <>
@@ -98,8 +109,20 @@ struct inter_pair_kernel<simd::scalar>
             auto * H = static_cast<std::int32_t *>(workspace);
             auto const & p = pairs[k];
             dp_outcome const o = run_dp(p.query, p.query_length, p.target, p.target_length, c, H,
-                                        H + p.target_length + 1, nullptr);
+                                        H + p.target_length + 1, static_cast<std::uint8_t *>(nullptr));
             out[k] = to_lane_score(o, c.mode);
+        }
+    }
+    static void directions(lane_pair const * pairs, std::size_t count, alignment_config const & c, void * workspace,
+                           std::int16_t * dirs, lane_score * out) noexcept
+    {
+        for (std::size_t k = 0; k < count; ++k) // count <= 1: dirs holds one pair
+        {
+            auto * H = static_cast<std::int32_t *>(workspace);
+            auto const & p = pairs[k];
+            dp_outcome const o = run_dp(p.query, p.query_length, p.target, p.target_length, c, H,
+                                        H + p.target_length + 1, dirs);
+            out[k] = to_lane_score(o, c.mode, true);
         }
     }
 };
@@ -148,8 +171,8 @@ struct layout
     }
 };
 
-template <class Arch, class T, alignment_mode Mode, bool UniformN>
-void run(lane_pair const * pairs, std::size_t count, alignment_config const & c, void * workspace,
+template <class Arch, class T, alignment_mode Mode, bool UniformN, bool Trace>
+void run(lane_pair const * pairs, std::size_t count, alignment_config const & c, void * workspace, T * dirs,
          lane_score * out) noexcept
 {
     using B = xsimd::batch<T, Arch>;
@@ -197,7 +220,7 @@ void run(lane_pair const * pairs, std::size_t count, alignment_config const & c,
     alignas(64) T row_max_buf[L];
     alignas(64) T row_j_buf[L];
     std::int32_t best[L], col_best[L];
-    std::uint32_t best_i[L], best_j[L], col_best_i[L];
+    std::uint32_t best_i[L], best_j[L], col_best_i[L], end_i[L], end_j[L];
     bool alive[L];
     std::size_t lanes_alive = count;
     for (std::size_t l = 0; l < L; ++l)
@@ -205,7 +228,7 @@ void run(lane_pair const * pairs, std::size_t count, alignment_config const & c,
         best[l] = ext ? c.initial_score : 0;
         best_i[l] = best_j[l] = 0;
         col_best[l] = neg_inf32;
-        col_best_i[l] = 0;
+        col_best_i[l] = end_i[l] = end_j[l] = 0;
         alive[l] = l < count;
         if (l < count)
         {
@@ -215,7 +238,8 @@ void run(lane_pair const * pairs, std::size_t count, alignment_config const & c,
         }
     }
 
-    B v_best = v_zero;
+    B v_best = v_zero, v_best_i = v_zero, v_best_j = v_zero;
+    std::size_t const width = std::size_t{max_n} + 1;
     for (std::uint32_t i = 1; i <= max_m && lanes_alive > 0; ++i)
     {
         std::int64_t lo64 = 1, hi64 = max_n;
@@ -240,6 +264,8 @@ void run(lane_pair const * pairs, std::size_t count, alignment_config const & c,
         B e_run = v_neg;
         B const qv = B::load_aligned(ws.q + (i - 1) * L);
         B row_max = v_neg, row_j = v_zero, jv(static_cast<T>(lo));
+        B const iv(static_cast<T>(i));
+        T * drow = Trace ? dirs + i * width * L : nullptr;
         T * Hp = ws.H;
         T * Fp = ws.F;
         T const * tp = ws.t;
@@ -251,13 +277,30 @@ void run(lane_pair const * pairs, std::size_t count, alignment_config const & c,
             if constexpr (!UniformN)
                 s = xsimd::select(((qv | tv) & v_four) != v_zero, v_n, s);
             B const h_up = B::load_aligned(Hp + j * L);
-            B const fv = xsimd::max(xsimd::ssub(B::load_aligned(Fp + j * L), v_e), xsimd::ssub(h_up, v_oe));
-            B const ev = xsimd::max(xsimd::ssub(e_run, v_e), xsimd::ssub(h_left, v_oe));
-            B h = xsimd::max(xsimd::sadd(diag, s), xsimd::max(ev, fv));
+            B const f_ext = xsimd::ssub(B::load_aligned(Fp + j * L), v_e), f_open = xsimd::ssub(h_up, v_oe);
+            B const e_ext = xsimd::ssub(e_run, v_e), e_open = xsimd::ssub(h_left, v_oe);
+            B const fv = xsimd::max(f_ext, f_open), ev = xsimd::max(e_ext, e_open), dv = xsimd::sadd(diag, s);
+            B h = xsimd::max(dv, xsimd::max(ev, fv));
             if constexpr (local)
             {
                 h = xsimd::max(h, v_zero);
+                if constexpr (Trace)
+                {
+                    auto const gt = h > v_best;
+                    v_best_i = xsimd::select(gt, iv, v_best_i);
+                    v_best_j = xsimd::select(gt, jv, v_best_j);
+                }
                 v_best = xsimd::max(v_best, h);
+            }
+            if constexpr (Trace)
+            {
+                // The reference's rules: diagonal, then E, then F; local H = 0 stops; open before extend.
+                B d = xsimd::select(h == dv, B(T{from_diagonal}), xsimd::select(h == ev, B(T{from_e}), B(T{from_f})));
+                if constexpr (local)
+                    d = xsimd::select(h == v_zero, B(T{from_zero}), d);
+                d = d | xsimd::select(e_ext > e_open, B(T{e_extends}), v_zero) |
+                    xsimd::select(f_ext > f_open, B(T{f_extends}), v_zero);
+                d.store_aligned(drow + j * L);
             }
             if constexpr (ext)
             {
@@ -265,8 +308,9 @@ void run(lane_pair const * pairs, std::size_t count, alignment_config const & c,
                 auto const gt = h > row_max;
                 row_j = xsimd::select(gt, jv, row_j);
                 row_max = xsimd::max(row_max, h);
-                jv = jv + B(T{1});
             }
+            if constexpr (ext || Trace)
+                jv = jv + B(T{1});
             h.store_aligned(Hp + j * L);
             fv.store_aligned(Fp + j * L);
             diag = h_up;
@@ -326,14 +370,15 @@ void run(lane_pair const * pairs, std::size_t count, alignment_config const & c,
                 if (i != m)
                     continue;
                 std::int32_t s = in_band(c, m, n) ? std::int32_t{ws.H[n * L + l]} : neg_inf32;
+                end_i[l] = m, end_j[l] = n;
                 if (Mode == alignment_mode::semi_global)
                 {
                     if (c.free_ends.target_suffix)
                         for (std::uint32_t j = 0; j < n; ++j)
                             if (in_band(c, m, j) && ws.H[j * L + l] > s)
-                                s = ws.H[j * L + l];
+                                s = ws.H[j * L + l], end_j[l] = j;
                     if (c.free_ends.query_suffix && col_best[l] > s)
-                        s = col_best[l];
+                        s = col_best[l], end_i[l] = col_best_i[l], end_j[l] = n;
                 }
                 out[l].result.score = s > neg_inf32 / 2 && s > t_min / 2 ? s : unreachable_score;
                 alive[l] = false;
@@ -344,14 +389,24 @@ void run(lane_pair const * pairs, std::size_t count, alignment_config const & c,
 
     if constexpr (local)
     {
-        alignas(64) T buf[L];
+        alignas(64) T buf[L], bi[L], bj[L];
         v_best.store_aligned(buf);
+        v_best_i.store_aligned(bi);
+        v_best_j.store_aligned(bj);
         for (std::size_t l = 0; l < count; ++l)
         {
             out[l].result.score = buf[l];
             out[l].overflow = buf[l] >= t_max;
+            if (Trace)
+                end_i[l] = static_cast<std::uint32_t>(bi[l]), end_j[l] = static_cast<std::uint32_t>(bj[l]);
         }
     }
+    if constexpr (Trace && !ext)
+        for (std::size_t l = 0; l < count; ++l)
+        {
+            out[l].result.query_end = end_i[l];
+            out[l].result.target_end = end_j[l];
+        }
     if constexpr (ext)
         for (std::size_t l = 0; l < count; ++l)
         {
@@ -361,14 +416,14 @@ void run(lane_pair const * pairs, std::size_t count, alignment_config const & c,
         }
 }
 
-template <class Arch, class T, alignment_mode Mode>
+template <class Arch, class T, alignment_mode Mode, bool Trace = false>
 void run_mode(lane_pair const * pairs, std::size_t count, alignment_config const & c, void * ws,
-              lane_score * out) noexcept
+              lane_score * out, T * dirs = nullptr) noexcept
 {
     if (c.scoring.n_score() == c.scoring.mismatch())
-        run<Arch, T, Mode, true>(pairs, count, c, ws, out);
+        run<Arch, T, Mode, true, Trace>(pairs, count, c, ws, dirs, out);
     else
-        run<Arch, T, Mode, false>(pairs, count, c, ws, out);
+        run<Arch, T, Mode, false, Trace>(pairs, count, c, ws, dirs, out);
 }
 } // namespace inter_pair_body
 
@@ -407,6 +462,27 @@ void inter_pair_kernel<Arch>::score(lane_pair const * pairs, std::size_t count, 
             break;
         case alignment_mode::extension:
             run_mode<Arch, std::int16_t, alignment_mode::extension>(pairs, count, c, workspace, out);
+            break;
+    }
+}
+
+template <class Arch>
+void inter_pair_kernel<Arch>::directions(lane_pair const * pairs, std::size_t count, alignment_config const & c,
+                                         void * workspace, std::int16_t * dirs, lane_score * out) noexcept
+{
+    using namespace inter_pair_body;
+    using T = std::int16_t;
+    if (count == 0)
+        return;
+    switch (c.mode)
+    {
+        case alignment_mode::local: run_mode<Arch, T, alignment_mode::local, true>(pairs, count, c, workspace, out, dirs); break;
+        case alignment_mode::global: run_mode<Arch, T, alignment_mode::global, true>(pairs, count, c, workspace, out, dirs); break;
+        case alignment_mode::semi_global:
+            run_mode<Arch, T, alignment_mode::semi_global, true>(pairs, count, c, workspace, out, dirs);
+            break;
+        case alignment_mode::extension:
+            run_mode<Arch, T, alignment_mode::extension, true>(pairs, count, c, workspace, out, dirs);
             break;
     }
 }

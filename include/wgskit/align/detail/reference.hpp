@@ -85,10 +85,11 @@ inline bool zdrop_stops(alignment_config const & c, std::int32_t best, std::uint
     return static_cast<std::int64_t>(best) - row_max > c.zdrop + c.scoring.gap_extend * shift;
 }
 
-//! The DP over query[0, m) x target[0, n). With dirs non-null, (m + 1) * (n + 1) direction bytes are written
+//! The DP over query[0, m) x target[0, n). With dirs non-null, (m + 1) * (n + 1) direction values are written
 //! (row-major, cells the run never reached are left as they were). Uses H and F rows of n + 1 entries.
-inline dp_outcome run_dp(std::uint8_t const * query, std::uint32_t m, std::uint8_t const * target, std::uint32_t n,
-                         alignment_config const & c, std::int32_t * H, std::int32_t * F, std::uint8_t * dirs) noexcept
+template <class Dir = std::uint8_t>
+dp_outcome run_dp(std::uint8_t const * query, std::uint32_t m, std::uint8_t const * target, std::uint32_t n,
+                  alignment_config const & c, std::int32_t * H, std::int32_t * F, Dir * dirs) noexcept
 {
     auto const & sc = c.scoring;
     std::int32_t const o = sc.gap_open, e = sc.gap_extend, oe = o + e;
@@ -142,7 +143,7 @@ inline dp_outcome run_dp(std::uint8_t const * query, std::uint32_t m, std::uint8
         std::int32_t row_max = neg_inf32;
         std::uint32_t row_j = 0;
         std::uint8_t const qc = query[i - 1];
-        std::uint8_t * drow = dirs != nullptr ? dirs + i * width : nullptr;
+        Dir * drow = dirs != nullptr ? dirs + i * width : nullptr;
 
         for (std::int64_t jj = lo64; jj <= hi64; ++jj)
         {
@@ -161,7 +162,7 @@ inline dp_outcome run_dp(std::uint8_t const * query, std::uint32_t m, std::uint8
                     d |= e_extends;
                 if (f_ext > f_open)
                     d |= f_extends;
-                drow[j] = d;
+                drow[j] = static_cast<Dir>(d);
             }
             diag = H[j];
             H[j] = h;
@@ -234,7 +235,7 @@ inline dp_outcome score_scalar(std::uint8_t const * query, std::uint32_t m, std:
                                std::uint32_t n, alignment_config const & c)
 {
     std::vector<std::int32_t> H(std::size_t{n} + 1), F(std::size_t{n} + 1);
-    return run_dp(query, m, target, n, c, H.data(), F.data(), nullptr);
+    return run_dp<std::uint8_t>(query, m, target, n, c, H.data(), F.data(), nullptr);
 }
 
 //! Appends op to a reversed CIGAR being built.
@@ -248,12 +249,12 @@ inline void push_op(cigar & rev, char op, std::uint32_t len = 1)
         rev.push_back({len, op});
 }
 
-//! Walks the direction bytes back from (i, j) and fills begin positions and the CIGAR.
-inline void traceback(std::uint8_t const * query, std::uint8_t const * target, std::uint32_t n,
-                      alignment_config const & c, std::uint8_t const * dirs, std::uint32_t i, std::uint32_t j,
-                      alignment_result & r)
+//! Walks the directions (dir(i, j): the direction bits of cell (i, j)) back from (i, j) and fills the begin
+//! positions and the CIGAR of r.
+template <class DirAt>
+void traceback(std::uint8_t const * query, std::uint8_t const * target, alignment_config const & c, DirAt dir,
+               std::uint32_t i, std::uint32_t j, alignment_result & r)
 {
-    std::size_t const width = std::size_t{n} + 1;
     cigar rev;
     enum class state { h, e, f } st = state::h;
     for (;;)
@@ -274,7 +275,7 @@ inline void traceback(std::uint8_t const * query, std::uint8_t const * target, s
                 }
                 break;
             }
-            std::uint8_t const d = dirs[i * width + j];
+            std::uint8_t const d = dir(i, j);
             std::uint8_t const src = d & h_source_mask;
             if (src == from_zero)
                 break;
@@ -291,7 +292,7 @@ inline void traceback(std::uint8_t const * query, std::uint8_t const * target, s
         }
         else if (st == state::e)
         {
-            bool const extends = (dirs[i * width + j] & e_extends) != 0;
+            bool const extends = (dir(i, j) & e_extends) != 0;
             push_op(rev, 'D');
             --j;
             if (!extends)
@@ -299,7 +300,7 @@ inline void traceback(std::uint8_t const * query, std::uint8_t const * target, s
         }
         else
         {
-            bool const extends = (dirs[i * width + j] & f_extends) != 0;
+            bool const extends = (dir(i, j) & f_extends) != 0;
             push_op(rev, 'I');
             --i;
             if (!extends)
@@ -319,13 +320,12 @@ inline bool prefer_query_end(dp_outcome const & o, alignment_config const & c) n
     return std::int64_t{o.end_to_end_score} + c.end_bonus >= std::int64_t{o.score} - c.clip_penalty;
 }
 
-//! Score, positions and CIGAR by full DP with one direction byte per cell.
-inline alignment_result align_scalar(std::uint8_t const * query, std::uint32_t m, std::uint8_t const * target,
-                                     std::uint32_t n, alignment_config const & c)
+//! The alignment_result of a finished DP: end cell (extension: the best cell, or the query end when
+//! prefer_query_end), begin positions and CIGAR from the directions dir(i, j).
+template <class DirAt>
+alignment_result finish_alignment(std::uint8_t const * query, std::uint32_t m, std::uint8_t const * target,
+                                  alignment_config const & c, dp_outcome const & o, DirAt dir)
 {
-    std::vector<std::int32_t> H(std::size_t{n} + 1), F(std::size_t{n} + 1);
-    std::vector<std::uint8_t> dirs((std::size_t{m} + 1) * (std::size_t{n} + 1), 0);
-    dp_outcome const o = run_dp(query, m, target, n, c, H.data(), F.data(), dirs.data());
     alignment_result r;
     r.score = o.score;
     r.end_to_end_score = o.end_to_end_score;
@@ -342,8 +342,20 @@ inline alignment_result align_scalar(std::uint8_t const * query, std::uint32_t m
     }
     r.query_end = ei;
     r.target_end = ej;
-    traceback(query, target, n, c, dirs.data(), ei, ej, r);
+    traceback(query, target, c, dir, ei, ej, r);
     return r;
+}
+
+//! Score, positions and CIGAR by full DP with one direction byte per cell.
+inline alignment_result align_scalar(std::uint8_t const * query, std::uint32_t m, std::uint8_t const * target,
+                                     std::uint32_t n, alignment_config const & c)
+{
+    std::vector<std::int32_t> H(std::size_t{n} + 1), F(std::size_t{n} + 1);
+    std::vector<std::uint8_t> dirs((std::size_t{m} + 1) * (std::size_t{n} + 1), 0);
+    dp_outcome const o = run_dp(query, m, target, n, c, H.data(), F.data(), dirs.data());
+    std::size_t const width = std::size_t{n} + 1;
+    return finish_alignment(query, m, target, c, o,
+                            [&](std::uint32_t i, std::uint32_t j) { return dirs[i * width + j]; });
 }
 
 //! The score of a CIGAR placed at (query_begin, target_begin): substitutions plus gaps, nothing else
