@@ -3,7 +3,8 @@
 // Names: align/<case>/<implementation>; counter GCUPS = sum of query length x target length per second / 1e9.
 // Cases: sw|nw <query>x<target>, pairs cut from examples/data/chr22_40k.fa with SNPs ~1% and small indels;
 // 150x150 and 150x250 in batches of 10^5 pairs (100 under WGSKIT_BENCH_SMOKE), 1k x 1k (256 pairs) and
-// 10k x 10k (32 pairs); "_traceback" cases compute the CIGAR too.
+// 10k x 10k (32 pairs); "_traceback" cases compute the CIGAR too (wgskit: batch_aligner::align, whose direction
+// matrix of 1k x 1k groups takes 64 MB; 10k pairs are not traced).
 // Scoring everywhere as in /work/shared/eval/micro/align_bench.cpp: match 2, mismatch -3, a gap of length k
 // costs 5 + 2k (parasail: open 7, extend 2; SeqAn3: open -5, extension -2).
 #include <map>
@@ -134,20 +135,26 @@ void run_wgskit(benchmark::State & state, bench_case bc, std::optional<simd::isa
     finish(state, d, sum);
 }
 
-void run_wgskit_traceback(benchmark::State & state, bench_case bc)
+// Score, positions and CIGAR of every pair: the inter-pair kernel's direction bits plus a walk back per pair.
+void run_wgskit_traceback(benchmark::State & state, bench_case bc, std::optional<simd::isa> forced)
 {
+    if (forced && !simd::cpu_supports(*forced))
+    {
+        state.SkipWithError("architecture not supported by this CPU");
+        return;
+    }
     case_data & d = data(bc);
-    auto const c = config(bc.local);
+    std::optional<simd::scoped_isa> force;
+    if (forced)
+        force.emplace(*forced);
+    align::batch_aligner aligner{config(bc.local)};
     long long sum = 0;
     for (auto _ : state)
     {
         sum = 0;
-        for (auto const & p : d.codes)
-        {
-            auto const r = align::align(p.query, p.target, c);
+        for (auto const & r : aligner.align(d.spans))
             sum += r.score;
-            benchmark::DoNotOptimize(r.path.data());
-        }
+        benchmark::DoNotOptimize(sum);
     }
     finish(state, d, sum);
 }
@@ -266,7 +273,9 @@ int register_all()
         if (bc.query_length <= 1000)
         {
             std::string const tb = "align/" + bc.name + "_traceback/";
-            benchmark::RegisterBenchmark((tb + "wgskit").c_str(), run_wgskit_traceback, bc)->Unit(benchmark::kMillisecond);
+            for (auto v : variants)
+                benchmark::RegisterBenchmark((tb + bench::implementation(v)).c_str(), run_wgskit_traceback, bc, v)
+                    ->Unit(benchmark::kMillisecond);
             benchmark::RegisterBenchmark((tb + "parasail").c_str(), run_parasail_traceback, bc)->Unit(benchmark::kMillisecond);
         }
     }

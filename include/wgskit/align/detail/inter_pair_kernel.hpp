@@ -171,6 +171,57 @@ struct layout
     }
 };
 
+//! Rows i and i + 1 (query codes q[0..L) and q[L..2L)) of the unbanded local or global recurrence in one pass:
+//! cell (i + 1, j) takes (i, j) and (i, j - 1) from registers, so H, F and target codes are loaded and stored
+//! once per two cells. H[0] holds H(i - 1, 0) on entry; boundary_a/b are H(i, 0) and H(i + 1, 0).
+template <class Arch, class T, bool Local, bool UniformN>
+void two_rows(T const * q, T const * t, T * H, T * F, std::size_t max_n, xsimd::batch<T, Arch> boundary_a,
+              xsimd::batch<T, Arch> boundary_b, alignment_config const & c, xsimd::batch<T, Arch> & v_best) noexcept
+{
+    using B = xsimd::batch<T, Arch>;
+    constexpr std::size_t L = B::size;
+    auto const & sc = c.scoring;
+    B const v_match(static_cast<T>(sc.match())), v_mismatch(static_cast<T>(sc.mismatch()));
+    B const v_n(static_cast<T>(sc.n_score())), v_four(T{4}), v_zero(T{0});
+    B const v_e(clamp_to<T>(sc.gap_extend)), v_oe(clamp_to<T>(sc.gap_open + sc.gap_extend));
+    B const v_neg(std::numeric_limits<T>::min());
+    B const qa = B::load_aligned(q), qb = B::load_aligned(q + L);
+    B diag_a = B::load_aligned(H), left_a = boundary_a, diag_b = boundary_a, left_b = boundary_b;
+    boundary_b.store_aligned(H);
+    B e_a = v_neg, e_b = v_neg, best = v_best;
+    for (std::size_t j = 1; j <= max_n; ++j)
+    {
+        B const tv = B::load_aligned(t + (j - 1) * L);
+        B s_a = xsimd::select(qa == tv, v_match, v_mismatch), s_b = xsimd::select(qb == tv, v_match, v_mismatch);
+        if constexpr (!UniformN)
+        {
+            s_a = xsimd::select(((qa | tv) & v_four) != v_zero, v_n, s_a);
+            s_b = xsimd::select(((qb | tv) & v_four) != v_zero, v_n, s_b);
+        }
+        B const up = B::load_aligned(H + j * L);
+        B const f_a = xsimd::max(xsimd::ssub(B::load_aligned(F + j * L), v_e), xsimd::ssub(up, v_oe));
+        e_a = xsimd::max(xsimd::ssub(e_a, v_e), xsimd::ssub(left_a, v_oe));
+        B h_a = xsimd::max(xsimd::sadd(diag_a, s_a), xsimd::max(e_a, f_a));
+        if constexpr (Local)
+            h_a = xsimd::max(h_a, v_zero);
+        B const f_b = xsimd::max(xsimd::ssub(f_a, v_e), xsimd::ssub(h_a, v_oe));
+        e_b = xsimd::max(xsimd::ssub(e_b, v_e), xsimd::ssub(left_b, v_oe));
+        B h_b = xsimd::max(xsimd::sadd(diag_b, s_b), xsimd::max(e_b, f_b));
+        if constexpr (Local)
+        {
+            h_b = xsimd::max(h_b, v_zero);
+            best = xsimd::max(best, xsimd::max(h_a, h_b));
+        }
+        h_b.store_aligned(H + j * L);
+        f_b.store_aligned(F + j * L);
+        diag_a = up;
+        left_a = h_a;
+        diag_b = h_a;
+        left_b = h_b;
+    }
+    v_best = best;
+}
+
 template <class Arch, class T, alignment_mode Mode, bool UniformN, bool Trace>
 void run(lane_pair const * pairs, std::size_t count, alignment_config const & c, void * workspace, T * dirs,
          lane_score * out) noexcept
@@ -242,80 +293,102 @@ void run(lane_pair const * pairs, std::size_t count, alignment_config const & c,
     std::size_t const width = std::size_t{max_n} + 1;
     for (std::uint32_t i = 1; i <= max_m && lanes_alive > 0; ++i)
     {
+        B row_max = v_neg, row_j = v_zero;
+        bool paired = false;
+        if constexpr (!Trace && (local || Mode == alignment_mode::global))
+        {
+            // Two rows per pass over the row buffers where no lane ends on the first one (score only, no band).
+            bool ends_here = false;
+            for (std::size_t l = 0; l < count; ++l)
+                ends_here = ends_here || pairs[l].query_length == i;
+            if (!banded && i < max_m && !ends_here)
+            {
+                two_rows<Arch, T, local, UniformN>(ws.q + (i - 1) * L, ws.t, ws.H, ws.F, max_n,
+                                                   B(clamp_to<T>(boundary_score(c, i, false))),
+                                                   B(clamp_to<T>(boundary_score(c, i + 1, false))), c, v_best);
+                ++i;
+                paired = true;
+            }
+        }
         std::int64_t lo64 = 1, hi64 = max_n;
         if (banded)
         {
             lo64 = std::max<std::int64_t>(1, std::int64_t{i} - c.band);
             hi64 = std::min<std::int64_t>(max_n, std::int64_t{i} + c.band);
         }
-        std::size_t const lo = static_cast<std::size_t>(lo64), hi = static_cast<std::size_t>(std::max<std::int64_t>(hi64, 0));
-        B diag, h_left;
-        if (lo == 1)
+        if (!paired)
         {
-            diag = B::load_aligned(ws.H);
-            h_left = in_band(c, i, 0) ? B(clamp_to<T>(boundary_score(c, i, false))) : v_neg;
-            h_left.store_aligned(ws.H);
-        }
-        else
-        {
-            diag = B::load_aligned(ws.H + (lo - 1) * L);
-            h_left = v_neg;
-        }
-        B e_run = v_neg;
-        B const qv = B::load_aligned(ws.q + (i - 1) * L);
-        B row_max = v_neg, row_j = v_zero, jv(static_cast<T>(lo));
-        B const iv(static_cast<T>(i));
-        T * drow = Trace ? dirs + i * width * L : nullptr;
-        T * Hp = ws.H;
-        T * Fp = ws.F;
-        T const * tp = ws.t;
-
-        for (std::size_t j = lo; j <= hi; ++j)
-        {
-            B const tv = B::load_aligned(tp + (j - 1) * L);
-            B s = xsimd::select(qv == tv, v_match, v_mismatch);
-            if constexpr (!UniformN)
-                s = xsimd::select(((qv | tv) & v_four) != v_zero, v_n, s);
-            B const h_up = B::load_aligned(Hp + j * L);
-            B const f_ext = xsimd::ssub(B::load_aligned(Fp + j * L), v_e), f_open = xsimd::ssub(h_up, v_oe);
-            B const e_ext = xsimd::ssub(e_run, v_e), e_open = xsimd::ssub(h_left, v_oe);
-            B const fv = xsimd::max(f_ext, f_open), ev = xsimd::max(e_ext, e_open), dv = xsimd::sadd(diag, s);
-            B h = xsimd::max(dv, xsimd::max(ev, fv));
-            if constexpr (local)
+            std::size_t const lo = static_cast<std::size_t>(lo64), hi = static_cast<std::size_t>(std::max<std::int64_t>(hi64, 0));
+            B diag, h_left;
+            if (lo == 1)
             {
-                h = xsimd::max(h, v_zero);
+                diag = B::load_aligned(ws.H);
+                h_left = in_band(c, i, 0) ? B(clamp_to<T>(boundary_score(c, i, false))) : v_neg;
+                h_left.store_aligned(ws.H);
+            }
+            else
+            {
+                diag = B::load_aligned(ws.H + (lo - 1) * L);
+                h_left = v_neg;
+            }
+            B e_run = v_neg;
+            B const qv = B::load_aligned(ws.q + (i - 1) * L);
+            row_max = v_neg;
+            row_j = v_zero;
+            B jv(static_cast<T>(lo));
+            B const iv(static_cast<T>(i));
+            T * drow = Trace ? dirs + i * width * L : nullptr;
+            T * Hp = ws.H;
+            T * Fp = ws.F;
+            T const * tp = ws.t;
+
+            for (std::size_t j = lo; j <= hi; ++j)
+            {
+                B const tv = B::load_aligned(tp + (j - 1) * L);
+                B s = xsimd::select(qv == tv, v_match, v_mismatch);
+                if constexpr (!UniformN)
+                    s = xsimd::select(((qv | tv) & v_four) != v_zero, v_n, s);
+                B const h_up = B::load_aligned(Hp + j * L);
+                B const f_ext = xsimd::ssub(B::load_aligned(Fp + j * L), v_e), f_open = xsimd::ssub(h_up, v_oe);
+                B const e_ext = xsimd::ssub(e_run, v_e), e_open = xsimd::ssub(h_left, v_oe);
+                B const fv = xsimd::max(f_ext, f_open), ev = xsimd::max(e_ext, e_open), dv = xsimd::sadd(diag, s);
+                B h = xsimd::max(dv, xsimd::max(ev, fv));
+                if constexpr (local)
+                {
+                    h = xsimd::max(h, v_zero);
+                    if constexpr (Trace)
+                    {
+                        auto const gt = h > v_best;
+                        v_best_i = xsimd::select(gt, iv, v_best_i);
+                        v_best_j = xsimd::select(gt, jv, v_best_j);
+                    }
+                    v_best = xsimd::max(v_best, h);
+                }
                 if constexpr (Trace)
                 {
-                    auto const gt = h > v_best;
-                    v_best_i = xsimd::select(gt, iv, v_best_i);
-                    v_best_j = xsimd::select(gt, jv, v_best_j);
+                    // The reference's rules: diagonal, then E, then F; local H = 0 stops; open before extend.
+                    B d = xsimd::select(h == dv, B(T{from_diagonal}), xsimd::select(h == ev, B(T{from_e}), B(T{from_f})));
+                    if constexpr (local)
+                        d = xsimd::select(h == v_zero, B(T{from_zero}), d);
+                    d = d | xsimd::select(e_ext > e_open, B(T{e_extends}), v_zero) |
+                        xsimd::select(f_ext > f_open, B(T{f_extends}), v_zero);
+                    d.store_aligned(drow + j * L);
                 }
-                v_best = xsimd::max(v_best, h);
+                if constexpr (ext)
+                {
+                    h = xsimd::sadd(h, B::load_aligned(ws.pad + j * L)); // padding columns drop to the bottom
+                    auto const gt = h > row_max;
+                    row_j = xsimd::select(gt, jv, row_j);
+                    row_max = xsimd::max(row_max, h);
+                }
+                if constexpr (ext || Trace)
+                    jv = jv + B(T{1});
+                h.store_aligned(Hp + j * L);
+                fv.store_aligned(Fp + j * L);
+                diag = h_up;
+                h_left = h;
+                e_run = ev;
             }
-            if constexpr (Trace)
-            {
-                // The reference's rules: diagonal, then E, then F; local H = 0 stops; open before extend.
-                B d = xsimd::select(h == dv, B(T{from_diagonal}), xsimd::select(h == ev, B(T{from_e}), B(T{from_f})));
-                if constexpr (local)
-                    d = xsimd::select(h == v_zero, B(T{from_zero}), d);
-                d = d | xsimd::select(e_ext > e_open, B(T{e_extends}), v_zero) |
-                    xsimd::select(f_ext > f_open, B(T{f_extends}), v_zero);
-                d.store_aligned(drow + j * L);
-            }
-            if constexpr (ext)
-            {
-                h = xsimd::sadd(h, B::load_aligned(ws.pad + j * L)); // padding columns drop to the bottom
-                auto const gt = h > row_max;
-                row_j = xsimd::select(gt, jv, row_j);
-                row_max = xsimd::max(row_max, h);
-            }
-            if constexpr (ext || Trace)
-                jv = jv + B(T{1});
-            h.store_aligned(Hp + j * L);
-            fv.store_aligned(Fp + j * L);
-            diag = h_up;
-            h_left = h;
-            e_run = ev;
         }
 
         // Per-lane bookkeeping at each lane's own end.
