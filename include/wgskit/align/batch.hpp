@@ -167,8 +167,9 @@ private:
                      (eight_bit_ == eight_bit_policy::try_first ||
                       std::int64_t{config_.scoring.match()} * std::min(m, n) < 127))
                 pass8_.push_back(k);
-            else if (local || detail::fits_16bit(config_, m, n))
-                pass16_.push_back(k);
+            else if (local || detail::fits_16bit(config_, m, n) ||
+                     (config_.band < 0 && config_.mode != alignment_mode::extension))
+                pass16_.push_back(k); // local and unbanded (semi-)global detect saturation themselves
             else
                 scalar_.push_back(k);
         }

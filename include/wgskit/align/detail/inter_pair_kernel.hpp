@@ -7,8 +7,10 @@
 // row buffers at each lane's own end, so padding never changes a score.
 //
 // Preconditions (checked by the caller): the scheme is match/mismatch with N scores <= 0 (padding is scored as
-// N), every pair has m, n >= 1, and for 16-bit non-local modes the score bound fits (fits_16bit). Local mode
-// detects saturation itself (a lane maximum at the type's maximum) and reports overflow for that lane.
+// N), every pair has m, n >= 1, and for 16-bit extension (and every band) the score bound fits (fits_16bit).
+// Local mode detects saturation itself (a lane maximum at the type's maximum); so do unbanded global and
+// semi-global groups with a pair beyond the bound (a lane whose H touched either end of the type); such lanes
+// report overflow.
 #pragma once
 
 #include <algorithm>
@@ -174,9 +176,10 @@ struct layout
 //! Rows i and i + 1 (query codes q[0..L) and q[L..2L)) of the unbanded local or global recurrence in one pass:
 //! cell (i + 1, j) takes (i, j) and (i, j - 1) from registers, so H, F and target codes are loaded and stored
 //! once per two cells. H[0] holds H(i - 1, 0) on entry; boundary_a/b are H(i, 0) and H(i + 1, 0).
-template <class Arch, class T, bool Local, bool UniformN>
+template <class Arch, class T, bool Local, bool UniformN, bool Detect>
 void two_rows(T const * q, T const * t, T * H, T * F, std::size_t max_n, xsimd::batch<T, Arch> boundary_a,
-              xsimd::batch<T, Arch> boundary_b, alignment_config const & c, xsimd::batch<T, Arch> & v_best) noexcept
+              xsimd::batch<T, Arch> boundary_b, alignment_config const & c, xsimd::batch<T, Arch> & v_best,
+              xsimd::batch<T, Arch> & v_low) noexcept
 {
     using B = xsimd::batch<T, Arch>;
     constexpr std::size_t L = B::size;
@@ -188,7 +191,7 @@ void two_rows(T const * q, T const * t, T * H, T * F, std::size_t max_n, xsimd::
     B const qa = B::load_aligned(q), qb = B::load_aligned(q + L);
     B diag_a = B::load_aligned(H), left_a = boundary_a, diag_b = boundary_a, left_b = boundary_b;
     boundary_b.store_aligned(H);
-    B e_a = v_neg, e_b = v_neg, best = v_best;
+    B e_a = v_neg, e_b = v_neg, best = v_best, low = v_low;
     for (std::size_t j = 1; j <= max_n; ++j)
     {
         B const tv = B::load_aligned(t + (j - 1) * L);
@@ -208,10 +211,11 @@ void two_rows(T const * q, T const * t, T * H, T * F, std::size_t max_n, xsimd::
         e_b = xsimd::max(xsimd::ssub(e_b, v_e), xsimd::ssub(left_b, v_oe));
         B h_b = xsimd::max(xsimd::sadd(diag_b, s_b), xsimd::max(e_b, f_b));
         if constexpr (Local)
-        {
             h_b = xsimd::max(h_b, v_zero);
+        if constexpr (Local || Detect)
             best = xsimd::max(best, xsimd::max(h_a, h_b));
-        }
+        if constexpr (Detect)
+            low = xsimd::min(low, xsimd::min(h_a, h_b));
         h_b.store_aligned(H + j * L);
         f_b.store_aligned(F + j * L);
         diag_a = up;
@@ -220,9 +224,10 @@ void two_rows(T const * q, T const * t, T * H, T * F, std::size_t max_n, xsimd::
         left_b = h_b;
     }
     v_best = best;
+    v_low = low;
 }
 
-template <class Arch, class T, alignment_mode Mode, bool UniformN, bool Trace>
+template <class Arch, class T, alignment_mode Mode, bool UniformN, bool Trace, bool Detect>
 void run(lane_pair const * pairs, std::size_t count, alignment_config const & c, void * workspace, T * dirs,
          lane_score * out) noexcept
 {
@@ -289,7 +294,9 @@ void run(lane_pair const * pairs, std::size_t count, alignment_config const & c,
         }
     }
 
-    B v_best = v_zero, v_best_i = v_zero, v_best_j = v_zero;
+    // Detect (unbanded global/semi-global pairs beyond the 16-bit bound): the lowest and highest H of each lane;
+    // a lane that touched either end of the type may have saturated.
+    B v_best = Detect ? v_neg : v_zero, v_best_i = v_zero, v_best_j = v_zero, v_low(t_max);
     std::size_t const width = std::size_t{max_n} + 1;
     for (std::uint32_t i = 1; i <= max_m && lanes_alive > 0; ++i)
     {
@@ -303,9 +310,10 @@ void run(lane_pair const * pairs, std::size_t count, alignment_config const & c,
                 ends_here = ends_here || pairs[l].query_length == i;
             if (!banded && i < max_m && !ends_here)
             {
-                two_rows<Arch, T, local, UniformN>(ws.q + (i - 1) * L, ws.t, ws.H, ws.F, max_n,
-                                                   B(clamp_to<T>(boundary_score(c, i, false))),
-                                                   B(clamp_to<T>(boundary_score(c, i + 1, false))), c, v_best);
+                two_rows<Arch, T, local, UniformN, Detect>(ws.q + (i - 1) * L, ws.t, ws.H, ws.F, max_n,
+                                                           B(clamp_to<T>(boundary_score(c, i, false))),
+                                                           B(clamp_to<T>(boundary_score(c, i + 1, false))), c, v_best,
+                                                           v_low);
                 ++i;
                 paired = true;
             }
@@ -363,6 +371,11 @@ void run(lane_pair const * pairs, std::size_t count, alignment_config const & c,
                         v_best_j = xsimd::select(gt, jv, v_best_j);
                     }
                     v_best = xsimd::max(v_best, h);
+                }
+                if constexpr (Detect)
+                {
+                    v_best = xsimd::max(v_best, h);
+                    v_low = xsimd::min(v_low, h);
                 }
                 if constexpr (Trace)
                 {
@@ -453,7 +466,7 @@ void run(lane_pair const * pairs, std::size_t count, alignment_config const & c,
                     if (c.free_ends.query_suffix && col_best[l] > s)
                         s = col_best[l], end_i[l] = col_best_i[l], end_j[l] = n;
                 }
-                out[l].result.score = s > neg_inf32 / 2 && s > t_min / 2 ? s : unreachable_score;
+                out[l].result.score = s > neg_inf32 / 2 ? s : unreachable_score; // in-band cells are never -inf
                 alive[l] = false;
                 --lanes_alive;
             }
@@ -474,6 +487,16 @@ void run(lane_pair const * pairs, std::size_t count, alignment_config const & c,
                 end_i[l] = static_cast<std::uint32_t>(bi[l]), end_j[l] = static_cast<std::uint32_t>(bj[l]);
         }
     }
+    if constexpr (Detect)
+    {
+        alignas(64) T high[L], low[L];
+        v_best.store_aligned(high);
+        v_low.store_aligned(low);
+        // Boundary cells are clamped when stored, not observed: a clamped boundary flags every lane.
+        bool const clamped = boundary_score(c, max_n, true) <= t_min || boundary_score(c, max_m, false) <= t_min;
+        for (std::size_t l = 0; l < count; ++l)
+            out[l].overflow = clamped || high[l] >= t_max || low[l] <= t_min;
+    }
     if constexpr (Trace && !ext)
         for (std::size_t l = 0; l < count; ++l)
         {
@@ -493,10 +516,25 @@ template <class Arch, class T, alignment_mode Mode, bool Trace = false>
 void run_mode(lane_pair const * pairs, std::size_t count, alignment_config const & c, void * ws,
               lane_score * out, T * dirs = nullptr) noexcept
 {
-    if (c.scoring.n_score() == c.scoring.mismatch())
-        run<Arch, T, Mode, true, Trace>(pairs, count, c, ws, dirs, out);
+    bool detect = false;
+    if constexpr (!Trace && (Mode == alignment_mode::global || Mode == alignment_mode::semi_global))
+        for (std::size_t l = 0; l < count; ++l)
+            detect = detect || !fits_16bit(c, pairs[l].query_length, pairs[l].target_length);
+    bool const uniform_n = c.scoring.n_score() == c.scoring.mismatch();
+    if (detect)
+    {
+        if constexpr (!Trace && (Mode == alignment_mode::global || Mode == alignment_mode::semi_global))
+        {
+            if (uniform_n)
+                run<Arch, T, Mode, true, false, true>(pairs, count, c, ws, dirs, out);
+            else
+                run<Arch, T, Mode, false, false, true>(pairs, count, c, ws, dirs, out);
+        }
+    }
+    else if (uniform_n)
+        run<Arch, T, Mode, true, Trace, false>(pairs, count, c, ws, dirs, out);
     else
-        run<Arch, T, Mode, false, Trace>(pairs, count, c, ws, dirs, out);
+        run<Arch, T, Mode, false, Trace, false>(pairs, count, c, ws, dirs, out);
 }
 } // namespace inter_pair_body
 
