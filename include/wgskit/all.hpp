@@ -1,6 +1,7 @@
 // The whole public API of wgskit.
 #pragma once
 
+#include <wgskit/align/all.hpp>
 #include <wgskit/codec/bgzf/all.hpp>
 #include <wgskit/codec/rans/all.hpp>
 #include <wgskit/codec/twobit/all.hpp>

@@ -1,0 +1,240 @@
+// Many pairs at once (the mapper's batches): score-only, one pair per SIMD lane.
+//
+//   align::batch_aligner aligner{cfg};
+//   std::vector<align::batch_score> const & s = aligner.score(pairs);   // in the order of pairs
+//
+//   std::vector<align::alignment_result> const & a = aligner.align(pairs); // with CIGARs
+//
+// Pairs are sorted by length and cut into groups of one SIMD register's lanes. Local mode runs 8-bit lanes
+// first where allowed (eight_bit) and re-runs the lanes that saturated with 16 bits; every mode runs 16-bit
+// lanes where the score bound of the pair fits, and the 32-bit scalar reference otherwise. Scores are exactly
+// those of the scalar reference (detail/reference.hpp) in every case.
+#pragma once
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <numeric>
+#include <span>
+#include <vector>
+
+#include <wgskit/align/config.hpp>
+#include <wgskit/align/detail/inter_pair_kernel.hpp>
+#include <wgskit/align/pairwise.hpp>
+#include <wgskit/simd/arch.hpp>
+
+namespace wgskit::align
+{
+
+struct sequence_pair
+{
+    std::span<std::uint8_t const> query;
+    std::span<std::uint8_t const> target;
+};
+
+using batch_score = score_result;
+
+enum class eight_bit_policy : std::uint8_t
+{
+    when_bounded, //!< 8-bit lanes only for pairs whose best possible local score fits (no wasted pass)
+    try_first,    //!< every local pair starts with 8 bits (pays off when most pairs score low: mate rescue)
+    never
+};
+
+class batch_aligner
+{
+public:
+    explicit batch_aligner(alignment_config config, eight_bit_policy eight_bit = eight_bit_policy::when_bounded) :
+        config_{config}, eight_bit_{eight_bit}
+    {
+        detail::validate_config(config_);
+        simd_ok_ = config_.scoring.is_match_mismatch() && config_.scoring.n_score() <= 0 &&
+                   config_.scoring.mismatch() <= 0 && config_.scoring.match() >= 0;
+    }
+
+    alignment_config const & config() const noexcept { return config_; }
+
+    //! Scores of all pairs, in their order. Throws invalid_argument (naming the pair) for codes above 4.
+    std::vector<batch_score> const & score(std::span<sequence_pair const> pairs)
+    {
+        for (std::size_t k = 0; k < pairs.size(); ++k)
+        {
+            detail::validate_sequence(pairs[k].query, "query", k);
+            detail::validate_sequence(pairs[k].target, "target", k);
+        }
+        results_.assign(pairs.size(), batch_score{});
+        simd::dispatch<detail::inter_pair_kernel>([&](auto kernel) { run(kernel, pairs); });
+        return results_;
+    }
+
+    //! Alignments with CIGARs of all pairs, in their order: the SIMD pass stores direction bits per cell and lane
+    //! (16-bit lanes, groups up to max_direction_bytes), the CIGAR is walked back per pair; pairs beyond the
+    //! 16-bit bound or the size limit take the scalar reference. Equal to align::align() pair by pair.
+    std::vector<alignment_result> const & align(std::span<sequence_pair const> pairs)
+    {
+        for (std::size_t k = 0; k < pairs.size(); ++k)
+        {
+            detail::validate_sequence(pairs[k].query, "query", k);
+            detail::validate_sequence(pairs[k].target, "target", k);
+        }
+        alignments_.assign(pairs.size(), alignment_result{});
+        simd::dispatch<detail::inter_pair_kernel>([&](auto kernel) { run_traceback(kernel, pairs); });
+        return alignments_;
+    }
+
+    //! The direction matrix of one group may take at most this many bytes.
+    static constexpr std::size_t max_direction_bytes = std::size_t{256} << 20;
+
+private:
+    void sort_by_length(std::span<sequence_pair const> pairs)
+    {
+        // Longest first, so that each group's lanes have similar lengths.
+        order_.resize(pairs.size());
+        std::iota(order_.begin(), order_.end(), std::size_t{0});
+        std::stable_sort(order_.begin(), order_.end(), [&](std::size_t a, std::size_t b) {
+            if (pairs[a].target.size() != pairs[b].target.size())
+                return pairs[a].target.size() > pairs[b].target.size();
+            return pairs[a].query.size() > pairs[b].query.size();
+        });
+    }
+
+    template <class Kernel>
+    void run_traceback(Kernel kernel, std::span<sequence_pair const> pairs)
+    {
+        sort_by_length(pairs);
+        std::size_t const lanes = kernel.lanes(16);
+        pass16_.clear();
+        for (std::size_t k : order_)
+        {
+            auto const & p = pairs[k];
+            auto const m = static_cast<std::uint32_t>(p.query.size()), n = static_cast<std::uint32_t>(p.target.size());
+            if (simd_ok_ && m > 0 && n > 0 && detail::fits_16bit(config_, m, n) &&
+                (std::size_t{m} + 1) * (std::size_t{n} + 1) * lanes * sizeof(std::int16_t) <= max_direction_bytes)
+                pass16_.push_back(k);
+            else
+                alignments_[k] = detail::align_scalar(p.query.data(), m, p.target.data(), n, config_);
+        }
+        lane_pairs_.resize(lanes);
+        lane_out_.resize(lanes);
+        for (std::size_t g = 0; g < pass16_.size(); g += lanes)
+        {
+            std::size_t const count = std::min(lanes, pass16_.size() - g);
+            std::size_t max_m = 0, max_n = 0;
+            for (std::size_t l = 0; l < count; ++l)
+            {
+                auto const & p = pairs[pass16_[g + l]];
+                lane_pairs_[l] = {p.query.data(), static_cast<std::uint32_t>(p.query.size()), p.target.data(),
+                                  static_cast<std::uint32_t>(p.target.size())};
+                max_m = std::max(max_m, p.query.size());
+                max_n = std::max(max_n, p.target.size());
+            }
+            std::size_t const width = max_n + 1;
+            directions_.resize((max_m + 1) * width * lanes + detail::workspace_alignment / sizeof(std::int16_t));
+            auto const misalign = reinterpret_cast<std::uintptr_t>(directions_.data()) % detail::workspace_alignment;
+            std::int16_t * aligned_dirs =
+                directions_.data() + (misalign == 0 ? 0 : (detail::workspace_alignment - misalign) / sizeof(std::int16_t));
+            void * ws = workspace(kernel.workspace_bytes(16, max_m, max_n));
+            kernel.directions(lane_pairs_.data(), count, config_, ws, aligned_dirs, lane_out_.data());
+            for (std::size_t l = 0; l < count; ++l)
+            {
+                auto const & p = lane_pairs_[l];
+                std::int16_t const * dirs = aligned_dirs + l;
+                alignments_[pass16_[g + l]] = detail::finish_alignment(
+                    p.query, p.query_length, p.target, config_, detail::to_outcome(lane_out_[l].result),
+                    [&](std::uint32_t i, std::uint32_t j) {
+                        return static_cast<std::uint8_t>(dirs[(i * width + j) * lanes]);
+                    });
+            }
+        }
+    }
+
+    template <class Kernel>
+    void run(Kernel kernel, std::span<sequence_pair const> pairs)
+    {
+        sort_by_length(pairs);
+        pass8_.clear();
+        pass16_.clear();
+        scalar_.clear();
+        bool const local = config_.mode == alignment_mode::local;
+        for (std::size_t k : order_)
+        {
+            auto const m = static_cast<std::uint32_t>(pairs[k].query.size());
+            auto const n = static_cast<std::uint32_t>(pairs[k].target.size());
+            if (!simd_ok_ || m == 0 || n == 0)
+                scalar_.push_back(k);
+            else if (local && eight_bit_ != eight_bit_policy::never &&
+                     (eight_bit_ == eight_bit_policy::try_first ||
+                      std::int64_t{config_.scoring.match()} * std::min(m, n) < 127))
+                pass8_.push_back(k);
+            else if (local || detail::fits_16bit(config_, m, n) ||
+                     (config_.band < 0 && config_.mode != alignment_mode::extension))
+                pass16_.push_back(k); // local and unbanded (semi-)global detect saturation themselves
+            else
+                scalar_.push_back(k);
+        }
+        run_pass(kernel, pairs, pass8_, 8, &pass16_);
+        std::stable_sort(pass16_.begin(), pass16_.end(), [&](std::size_t a, std::size_t b) {
+            return pairs[a].target.size() > pairs[b].target.size();
+        });
+        run_pass(kernel, pairs, pass16_, 16, &scalar_);
+        run_pass(detail::inter_pair_kernel<simd::scalar>{}, pairs, scalar_, 32, nullptr);
+    }
+
+    template <class Kernel>
+    void run_pass(Kernel kernel, std::span<sequence_pair const> pairs, std::vector<std::size_t> const & list,
+                  int bits, std::vector<std::size_t> * overflow)
+    {
+        std::size_t const lanes = kernel.lanes(bits);
+        lane_pairs_.resize(lanes);
+        lane_out_.resize(lanes);
+        for (std::size_t g = 0; g < list.size(); g += lanes)
+        {
+            std::size_t const count = std::min(lanes, list.size() - g);
+            std::size_t max_m = 0, max_n = 0;
+            for (std::size_t l = 0; l < count; ++l)
+            {
+                auto const & p = pairs[list[g + l]];
+                lane_pairs_[l] = {p.query.data(), static_cast<std::uint32_t>(p.query.size()), p.target.data(),
+                                  static_cast<std::uint32_t>(p.target.size())};
+                max_m = std::max(max_m, p.query.size());
+                max_n = std::max(max_n, p.target.size());
+            }
+            void * ws = workspace(kernel.workspace_bytes(bits, max_m, max_n));
+            kernel.score(lane_pairs_.data(), count, config_, bits, ws, lane_out_.data());
+            for (std::size_t l = 0; l < count; ++l)
+            {
+                if (lane_out_[l].overflow && overflow != nullptr)
+                    overflow->push_back(list[g + l]);
+                else
+                    results_[list[g + l]] = lane_out_[l].result;
+            }
+        }
+    }
+
+    void * workspace(std::size_t bytes)
+    {
+        if (bytes + detail::workspace_alignment > workspace_size_)
+        {
+            workspace_size_ = bytes + detail::workspace_alignment;
+            workspace_.reset(new unsigned char[workspace_size_]);
+        }
+        auto const addr = reinterpret_cast<std::uintptr_t>(workspace_.get());
+        return workspace_.get() + ((detail::workspace_alignment - addr % detail::workspace_alignment) %
+                                   detail::workspace_alignment);
+    }
+
+    alignment_config config_;
+    eight_bit_policy eight_bit_;
+    bool simd_ok_ = false;
+    std::vector<batch_score> results_;
+    std::vector<alignment_result> alignments_;
+    std::vector<std::int16_t> directions_;
+    std::vector<std::size_t> order_, pass8_, pass16_, scalar_;
+    std::vector<detail::lane_pair> lane_pairs_;
+    std::vector<detail::lane_score> lane_out_;
+    std::unique_ptr<unsigned char[]> workspace_;
+    std::size_t workspace_size_ = 0;
+};
+
+} // namespace wgskit::align

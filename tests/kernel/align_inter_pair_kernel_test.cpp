@@ -1,0 +1,348 @@
+// Differential test of the inter-pair alignment kernel: every architecture this CPU supports against the 32-bit
+// scalar reference, per lane (score, ends, end-to-end score, z-drop flag), on random pairs, pairs cut from
+// chr22 with realistic edits, and edge cases; then the batch_aligner (8-bit pass, 16-bit fallback, scalar
+// fallback) on whole batches.
+#include <catch2/catch.hpp>
+
+#include <cstdint>
+#include <random>
+#include <string>
+#include <vector>
+
+#include <wgskit/align/batch.hpp>
+#include <wgskit/align/detail/inter_pair_kernel.hpp>
+
+#include "../support/align_pairs.hpp"
+
+namespace
+{
+using namespace wgskit;
+using namespace wgskit::align;
+using align::detail::inter_pair_kernel;
+using test_support::code_pair;
+
+std::vector<alignment_config> configs()
+{
+    std::vector<alignment_config> v;
+    alignment_config c;
+    c.mode = alignment_mode::local;
+    v.push_back(c);
+    c.scoring = scoring_scheme::simple(1, -4, 6, 1, -1); // bwa defaults, N != mismatch
+    v.push_back(c);
+    c.band = 7;
+    v.push_back(c);
+    c = {};
+    c.mode = alignment_mode::global;
+    v.push_back(c);
+    c.band = 5;
+    v.push_back(c);
+    c = {};
+    c.mode = alignment_mode::semi_global;
+    c.free_ends = {false, false, true, true};
+    v.push_back(c);
+    c.free_ends = {true, true, false, false};
+    c.scoring = scoring_scheme::simple(1, -4, 6, 1, -1);
+    v.push_back(c);
+    c.free_ends = {true, false, false, true};
+    c.band = 9;
+    v.push_back(c);
+    c = {};
+    c.mode = alignment_mode::extension;
+    c.initial_score = 20;
+    v.push_back(c);
+    c.zdrop = 30;
+    c.scoring = scoring_scheme::simple(1, -4, 6, 1, -1);
+    v.push_back(c);
+    c.band = 10;
+    v.push_back(c);
+    c.zdrop = 5;
+    c.band = -1;
+    v.push_back(c);
+    return v;
+}
+
+char const * mode_name(alignment_mode m)
+{
+    switch (m)
+    {
+        case alignment_mode::local: return "local";
+        case alignment_mode::global: return "global";
+        case alignment_mode::semi_global: return "semi_global";
+        case alignment_mode::extension: return "extension";
+    }
+    return "?";
+}
+
+// Runs the kernel of every architecture on the pairs, in groups of its lane count, and compares every lane
+// that did not overflow with the reference; overflowing lanes must really exceed the narrow type.
+void check_kernel(std::vector<code_pair> const & pairs, alignment_config const & c, int only_bits = 0,
+                  bool best_only = false)
+{
+    std::vector<detail::lane_score> ref(pairs.size());
+    for (std::size_t k = 0; k < pairs.size(); ++k)
+        ref[k] = detail::to_lane_score(detail::score_scalar(pairs[k].query.data(),
+                                                            static_cast<std::uint32_t>(pairs[k].query.size()),
+                                                            pairs[k].target.data(),
+                                                            static_cast<std::uint32_t>(pairs[k].target.size()), c),
+                                       c.mode);
+    for (simd::isa arch : simd::available_isas())
+        for (int bits : {8, 16})
+        {
+            if (best_only && arch != simd::best_isa())
+                continue;
+            if ((bits == 8 && c.mode != alignment_mode::local) || (only_bits != 0 && bits != only_bits))
+                continue;
+            simd::dispatch_to<inter_pair_kernel>(arch, [&](auto kernel) {
+                std::size_t const lanes = kernel.lanes(bits);
+                for (std::size_t g = 0; g < pairs.size(); g += lanes)
+                {
+                    std::size_t const count = std::min(lanes, pairs.size() - g);
+                    std::vector<detail::lane_pair> lp;
+                    std::size_t mm = 0, mn = 0;
+                    bool eligible = true;
+                    for (std::size_t l = 0; l < count; ++l)
+                    {
+                        auto const & p = pairs[g + l];
+                        lp.push_back({p.query.data(), static_cast<std::uint32_t>(p.query.size()), p.target.data(),
+                                      static_cast<std::uint32_t>(p.target.size())});
+                        mm = std::max(mm, p.query.size());
+                        mn = std::max(mn, p.target.size());
+                        eligible = eligible && !p.query.empty() && !p.target.empty() &&
+                                   (c.mode == alignment_mode::local ||
+                                    (c.band < 0 && c.mode != alignment_mode::extension) ||
+                                    detail::fits_16bit(c, static_cast<std::uint32_t>(p.query.size()),
+                                                       static_cast<std::uint32_t>(p.target.size())));
+                    }
+                    if (!eligible)
+                        continue;
+                    std::vector<std::uint64_t> ws(kernel.workspace_bytes(bits, mm, mn) / 8 + 16);
+                    void * aligned = reinterpret_cast<void *>((reinterpret_cast<std::uintptr_t>(ws.data()) + 63) & ~std::uintptr_t{63});
+                    std::vector<detail::lane_score> out(count);
+                    kernel.score(lp.data(), count, c, bits, aligned, out.data());
+                    for (std::size_t l = 0; l < count; ++l)
+                    {
+                        INFO("arch " << simd::isa_name(arch) << ", bits " << bits << ", mode " << mode_name(c.mode)
+                                     << ", band " << c.band << ", zdrop " << c.zdrop << ", pair " << g + l << " ("
+                                     << pairs[g + l].query.size() << " x " << pairs[g + l].target.size() << ")");
+                        if (out[l].overflow)
+                        {
+                            if (c.mode == alignment_mode::local)
+                                CHECK(ref[g + l].result.score >= (bits == 8 ? 127 : 32767));
+                            continue;
+                        }
+                        CHECK(out[l] == ref[g + l]);
+                    }
+                }
+            });
+        }
+}
+
+void check_batch(std::vector<code_pair> const & pairs, alignment_config const & c)
+{
+    std::vector<sequence_pair> sp;
+    for (auto const & p : pairs)
+        sp.push_back({p.query, p.target});
+    std::vector<batch_score> ref;
+    {
+        simd::scoped_isa force{simd::isa::scalar};
+        ref = batch_aligner{c}.score(sp);
+    }
+    for (std::size_t k = 0; k < pairs.size(); ++k) // the scalar path is the reference itself
+    {
+        auto const o = detail::score_scalar(pairs[k].query.data(), static_cast<std::uint32_t>(pairs[k].query.size()),
+                                            pairs[k].target.data(), static_cast<std::uint32_t>(pairs[k].target.size()), c);
+        REQUIRE(ref[k].score == o.score);
+    }
+    for (simd::isa arch : simd::available_isas())
+        for (auto policy : {eight_bit_policy::when_bounded, eight_bit_policy::try_first, eight_bit_policy::never})
+        {
+            INFO("arch " << simd::isa_name(arch) << ", mode " << mode_name(c.mode) << ", policy " << int(policy));
+            simd::scoped_isa force{arch};
+            batch_aligner aligner{c, policy};
+            auto const & got = aligner.score(sp);
+            for (std::size_t k = 0; k < sp.size(); ++k)
+            {
+                INFO("pair " << k << ": " << got[k].score << " vs reference " << ref[k].score);
+                CHECK(got[k] == ref[k]);
+            }
+        }
+}
+
+std::vector<code_pair> random_pairs(std::mt19937_64 & rng, std::size_t count, std::size_t max_len, double n_rate)
+{
+    std::vector<code_pair> v;
+    std::uniform_int_distribution<std::size_t> len(1, max_len);
+    std::uniform_int_distribution<int> kind(0, 2);
+    for (std::size_t k = 0; k < count; ++k)
+    {
+        code_pair p;
+        p.target = test_support::random_codes(rng, len(rng), n_rate);
+        if (kind(rng) == 0)
+            p.query = test_support::random_codes(rng, len(rng), n_rate);
+        else // related: an edited copy of a piece of the target
+        {
+            p.query = test_support::mutate(p.target, rng, 0.05, 0.03);
+            if (p.query.empty())
+                p.query.push_back(0);
+        }
+        v.push_back(std::move(p));
+    }
+    return v;
+}
+} // namespace
+
+TEST_CASE("inter-pair kernel agrees with the reference on random pairs", "[kernel][align]")
+{
+    std::uint64_t const seed = GENERATE(take(3, random(std::uint64_t{1}, std::uint64_t{1} << 40)));
+    INFO("seed " << seed);
+    std::mt19937_64 rng{seed};
+    for (auto const & c : configs())
+    {
+        auto const pairs = random_pairs(rng, 70, 60, seed % 2 ? 0.02 : 0.0);
+        check_kernel(pairs, c);
+    }
+}
+
+TEST_CASE("inter-pair kernel agrees with the reference on chr22 pairs with edits", "[kernel][align]")
+{
+    std::string const ref = test_support::read_fasta_sequence(test_support::chr22_path());
+    REQUIRE(ref.size() > 10000);
+    auto const p150 = test_support::real_pairs(ref, 40, 150, 150, 7);
+    auto const p250 = test_support::real_pairs(ref, 40, 150, 250, 8);
+    for (auto const & c : configs())
+    {
+        check_kernel(p150, c);
+        check_kernel(p250, c);
+    }
+}
+
+TEST_CASE("inter-pair kernel edge cases", "[kernel][align]")
+{
+    std::mt19937_64 rng{42};
+    std::vector<code_pair> edge;
+    edge.push_back({{0}, {0}});
+    edge.push_back({{0}, {3}});
+    edge.push_back({{4}, {4}});
+    edge.push_back({std::vector<std::uint8_t>(50, 4), std::vector<std::uint8_t>(60, 4)}); // all N
+    edge.push_back({std::vector<std::uint8_t>(300, 2), std::vector<std::uint8_t>(300, 2)}); // saturates 8 bits
+    edge.push_back({test_support::random_codes(rng, 1), test_support::random_codes(rng, 200)});
+    edge.push_back({test_support::random_codes(rng, 200), test_support::random_codes(rng, 1)});
+    for (std::size_t k = 0; k < 70; ++k) // lane counts +-1 for every width
+        edge.push_back({test_support::random_codes(rng, 1 + k % 5), test_support::random_codes(rng, 1 + k % 7)});
+    for (auto const & c : configs())
+        check_kernel(edge, c);
+
+    // 16-bit local saturation: 300 identical bases at match 127 score 38100 and overflow to the scalar path;
+    // 250 (31750) just fit.
+    std::vector<code_pair> big{{std::vector<std::uint8_t>(300, 1), std::vector<std::uint8_t>(300, 1)},
+                               {std::vector<std::uint8_t>(250, 1), std::vector<std::uint8_t>(250, 1)}};
+    alignment_config c;
+    c.scoring = scoring_scheme::simple(127, -3, 5, 2);
+    check_kernel(big, c);
+    check_batch(big, c);
+}
+
+TEST_CASE("inter-pair kernel on long pairs, score only", "[kernel][align]")
+{
+    std::string const ref = test_support::read_fasta_sequence(test_support::chr22_path());
+    auto const p1k = test_support::real_pairs(ref, 3, 1000, 1000, 11);
+    auto const p3k = test_support::real_pairs(ref, 1, 2100, 2100, 13);
+    auto const p10k = test_support::real_pairs(ref, 1, 10000, 10000, 12);
+    alignment_config c;
+    check_kernel(p1k, c);
+    check_kernel(p10k, c, 16, true); // local 10 kb x 10 kb fits 16 bits (1e8 cells: best architecture only)
+    c.mode = alignment_mode::global;
+    check_kernel(p1k, c);
+    REQUIRE(!detail::fits_16bit(c, 2100, 2100));
+    check_batch(p3k, c); // global 2.1 kb is beyond the 16-bit bound: 16 bits with saturation detection
+    // Random pairs of very different lengths fall below -32768 in 16 bits (detected: scalar fallback) or stay
+    // above it; either way the scores are the reference's. Best architecture only: these are 2e7 cells each.
+    std::mt19937_64 rng{5};
+    std::vector<code_pair> drift{{test_support::random_codes(rng, 20000), test_support::random_codes(rng, 1000)},
+                                 {test_support::random_codes(rng, 1000), test_support::random_codes(rng, 12000)}};
+    std::vector<sequence_pair> drift_spans{{drift[0].query, drift[0].target}, {drift[1].query, drift[1].target}};
+    for (auto mode : {alignment_mode::global, alignment_mode::semi_global})
+    {
+        alignment_config d = c;
+        d.mode = mode;
+        d.free_ends = {true, false, false, true};
+        batch_aligner aligner{d};
+        simd::scoped_isa force{simd::best_isa()};
+        auto const & got = aligner.score(drift_spans);
+        for (std::size_t k = 0; k < drift.size(); ++k)
+            CHECK(got[k].score == detail::score_scalar(drift[k].query.data(),
+                                                       static_cast<std::uint32_t>(drift[k].query.size()),
+                                                       drift[k].target.data(),
+                                                       static_cast<std::uint32_t>(drift[k].target.size()), d)
+                                      .score);
+    }
+    c.mode = alignment_mode::extension;
+    c.zdrop = 100;
+    check_kernel(p1k, c);
+}
+
+TEST_CASE("batch_aligner: every policy and architecture gives the reference scores", "[kernel][align]")
+{
+    std::mt19937_64 rng{2026};
+    std::string const ref = test_support::read_fasta_sequence(test_support::chr22_path());
+    auto pairs = test_support::real_pairs(ref, 90, 150, 250, 3);
+    auto more = random_pairs(rng, 90, 120, 0.01);
+    pairs.insert(pairs.end(), more.begin(), more.end());
+    pairs.push_back({{}, {1, 2, 3}});
+    pairs.push_back({{1, 2}, {}});
+    pairs.push_back({{}, {}});
+    for (auto const & c : configs())
+        check_batch(pairs, c);
+    // A non-match/mismatch matrix takes the scalar path.
+    alignment_config c;
+    c.scoring = scoring_scheme::from_matrix({{{2, -3, -1, -3}, {-3, 2, -3, -1}, {-1, -3, 2, -3}, {-3, -1, -3, 2}}}, 5, 2);
+    check_batch(pairs, c);
+}
+
+TEST_CASE("batch_aligner rejects bad codes naming the pair", "[align]")
+{
+    std::vector<std::uint8_t> good{0, 1}, bad{0, 9};
+    std::vector<sequence_pair> sp{{good, good}, {good, bad}};
+    batch_aligner aligner{alignment_config{}};
+    CHECK_THROWS_WITH(aligner.score(sp), Catch::Contains("pair 1") && Catch::Contains("code 9"));
+}
+
+TEST_CASE("batch_aligner traceback equals the scalar full-DP alignment on every architecture", "[kernel][align]")
+{
+    std::mt19937_64 rng{77};
+    std::string const ref = test_support::read_fasta_sequence(test_support::chr22_path());
+    auto pairs = test_support::real_pairs(ref, 40, 150, 250, 21);
+    auto p150 = test_support::real_pairs(ref, 20, 150, 150, 22);
+    auto more = random_pairs(rng, 50, 60, 0.02);
+    pairs.insert(pairs.end(), p150.begin(), p150.end());
+    pairs.insert(pairs.end(), more.begin(), more.end());
+    pairs.push_back({{}, {1, 2}});
+    std::vector<sequence_pair> sp;
+    for (auto const & p : pairs)
+        sp.push_back({p.query, p.target});
+    auto cs = configs();
+    cs[0].extended_cigar = true;
+    alignment_config e = cs.back();
+    e.end_bonus = 5;
+    cs.push_back(e);
+    for (auto const & c : cs)
+    {
+        std::vector<alignment_result> expected;
+        for (auto const & p : pairs)
+            expected.push_back(align::align(p.query, p.target, c));
+        for (simd::isa arch : simd::available_isas())
+        {
+            simd::scoped_isa force{arch};
+            batch_aligner aligner{c};
+            auto const & got = aligner.align(sp);
+            for (std::size_t k = 0; k < pairs.size(); ++k)
+            {
+                INFO("arch " << simd::isa_name(arch) << ", mode " << mode_name(c.mode) << ", band " << c.band
+                             << ", pair " << k << ": " << to_string(got[k].path) << " vs " << to_string(expected[k].path));
+                CHECK(got[k] == expected[k]);
+                if (got[k].score != unreachable_score)
+                    CHECK(consistent(got[k], pairs[k].query, pairs[k].target, c));
+            }
+        }
+    }
+}
