@@ -131,7 +131,7 @@ public:
             idx.storage_ = detail::build_image<std::uint64_t>(contigs, options);
         else
             idx.storage_ = detail::build_image<std::uint32_t>(contigs, options);
-        idx.attach("(built in memory)");
+        idx.attach();
         return idx;
     }
 
@@ -142,7 +142,7 @@ public:
         fmd_index idx;
         idx.storage_ = detail::image_storage::map(path);
         idx.validate(path, options);
-        idx.attach(path);
+        idx.attach();
         return idx;
     }
 
@@ -331,7 +331,7 @@ private:
         return {a, b};
     }
 
-    void attach(std::string const &)
+    void attach()
     {
         std::byte const * base = storage_->data();
         auto const & h = header();
