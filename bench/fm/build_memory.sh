@@ -15,10 +15,12 @@ zcat "$data/ecoli_k12_mg1655/genome/GCF_000005845.2_ASM584v2_genomic.fna.gz" > "
 measure() { # label command...
     local label=$1; shift
     /usr/bin/time -v "$@" 2> "$work/time.log" > /dev/null
-    local wall rss
+    local wall cpu rss
     wall=$(awk -F': ' '/Elapsed \(wall clock\)/ { print $2 }' "$work/time.log")
+    cpu=$(awk -F': ' '/User time/ { u = $2 } /System time/ { s = $2 } END { printf "%.2f s", u + s }' "$work/time.log")
     rss=$(awk -F': ' '/Maximum resident set size/ { print $2 }' "$work/time.log")
-    printf '%-28s wall %-9s peak RSS %8.1f MB\n' "$label" "$wall" "$(awk -v k="$rss" 'BEGIN { print k / 1024 }')"
+    printf '%-28s wall %-9s cpu %-9s peak RSS %8.1f MB\n' "$label" "$wall" "$cpu" \
+        "$(awk -v k="$rss" 'BEGIN { print k / 1024 }')"
 }
 
 for ref in chr20_10M ecoli; do

@@ -40,17 +40,6 @@ struct load_options
 
 namespace detail
 {
-//! The base code (0..3) of a letter, 4 for anything else.
-inline constexpr auto base_codes = [] {
-    std::array<std::uint8_t, 256> t{};
-    t.fill(4);
-    t['A'] = t['a'] = 0;
-    t['C'] = t['c'] = 1;
-    t['G'] = t['g'] = 2;
-    t['T'] = t['t'] = 3;
-    return t;
-}();
-
 inline void encode(std::string_view s, std::vector<std::uint8_t> & out)
 {
     out.resize(s.size());
@@ -131,7 +120,7 @@ public:
             idx.storage_ = detail::build_image<std::uint64_t>(contigs, options);
         else
             idx.storage_ = detail::build_image<std::uint32_t>(contigs, options);
-        idx.attach("(built in memory)");
+        idx.attach();
         return idx;
     }
 
@@ -142,7 +131,7 @@ public:
         fmd_index idx;
         idx.storage_ = detail::image_storage::map(path);
         idx.validate(path, options);
-        idx.attach(path);
+        idx.attach();
         return idx;
     }
 
@@ -203,10 +192,8 @@ public:
     //! holds anything but A, C, G, T (either case).
     std::uint64_t count(std::string_view pattern) const
     {
-        std::vector<std::uint8_t> codes;
-        detail::encode(pattern, codes);
         return visit([&](auto const & core) {
-            auto const [lo, hi] = core.backward_search(codes.data(), codes.size());
+            auto const [lo, hi] = core.backward_search(pattern);
             return hi > lo ? hi - lo : std::uint64_t{0};
         });
     }
@@ -276,10 +263,7 @@ public:
     //! The occurrences of pattern on both strands (see count()).
     std::vector<hit> locate(std::string_view pattern, std::uint64_t max_hits = ~std::uint64_t{0}) const
     {
-        std::vector<std::uint8_t> codes;
-        detail::encode(pattern, codes);
-        auto const [lo, hi] =
-            visit([&](auto const & core) { return core.backward_search(codes.data(), codes.size()); });
+        auto const [lo, hi] = visit([&](auto const & core) { return core.backward_search(pattern); });
         return locate(bi_interval{lo, 0, hi > lo ? hi - lo : 0}, pattern.size(), max_hits);
     }
 
@@ -331,7 +315,7 @@ private:
         return {a, b};
     }
 
-    void attach(std::string const &)
+    void attach()
     {
         std::byte const * base = storage_->data();
         auto const & h = header();

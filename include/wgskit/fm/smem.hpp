@@ -52,7 +52,7 @@ namespace detail
 //! Reusable buffers of the SMEM search.
 struct smem_workspace
 {
-    std::vector<smem> prev, curr, found;
+    std::vector<smem> prev, curr, found, pass, inner;
     std::vector<std::uint8_t> codes;
 };
 
@@ -156,7 +156,8 @@ void collect_seeds(Core const & core, std::uint8_t const * q, std::uint32_t len,
                    smem_workspace & ws, std::vector<smem> & out)
 {
     out.clear();
-    std::vector<smem> pass;
+    auto & pass = ws.pass;
+    pass.clear();
     all_smems(core, q, len, 1, ws, pass);
     for (smem const & m : pass)
         if (m.length() >= opt.min_seed_length)
@@ -164,7 +165,7 @@ void collect_seeds(Core const & core, std::uint8_t const * q, std::uint32_t len,
 
     auto const split_length = static_cast<std::uint32_t>(opt.min_seed_length * opt.reseed_factor + .499);
     std::size_t const first = out.size();
-    std::vector<smem> inner;
+    auto & inner = ws.inner;
     for (std::size_t k = 0; k < first; ++k)
     {
         smem const m = out[k];

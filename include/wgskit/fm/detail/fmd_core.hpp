@@ -9,9 +9,12 @@
 #pragma once
 
 #include <algorithm>
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <string_view>
+#include <utility>
 
 #include <wgskit/fm/detail/index_file.hpp>
 #include <wgskit/fm/detail/occ_table.hpp>
@@ -43,6 +46,17 @@ struct hit
 
 namespace wgskit::fm::detail
 {
+
+//! The base code (0..3) of a letter, 4 for anything else.
+inline constexpr auto base_codes = [] {
+    std::array<std::uint8_t, 256> t{};
+    t.fill(4);
+    t['A'] = t['a'] = 0;
+    t['C'] = t['c'] = 1;
+    t['G'] = t['g'] = 2;
+    t['T'] = t['t'] = 3;
+    return t;
+}();
 
 template <typename Index>
 class fmd_core
@@ -112,20 +126,36 @@ public:
         return {r.l, r.k, r.s};
     }
 
-    //! SA interval [lo, hi) of codes[0..m) (bases 0..3; any other code gives an empty interval).
-    [[gnu::always_inline]] std::pair<std::uint64_t, std::uint64_t> backward_search(std::uint8_t const * codes,
-                                                                                   std::size_t m) const noexcept
+    //! SA interval [lo, hi) of the m-symbol pattern whose i-th base code code_at(i) gives (any code > 3 gives
+    //! an empty interval).
+    template <typename CodeAt>
+    [[gnu::always_inline]] std::pair<std::uint64_t, std::uint64_t> backward_search_by(std::size_t m,
+                                                                                      CodeAt code_at) const noexcept
     {
         std::uint64_t lo = 0, hi = c_[4];
         for (std::size_t i = m; i-- > 0 && lo < hi;)
         {
-            unsigned const c = codes[i];
+            unsigned const c = code_at(i);
             if (c > 3)
                 return {0, 0};
             lo = c_[c] + occ_.rank(c, lo);
             hi = c_[c] + occ_.rank(c, hi);
         }
         return {lo, hi};
+    }
+
+    //! SA interval of codes[0..m) (bases 0..3).
+    std::pair<std::uint64_t, std::uint64_t> backward_search(std::uint8_t const * codes, std::size_t m) const noexcept
+    {
+        return backward_search_by(m, [codes](std::size_t i) -> unsigned { return codes[i]; });
+    }
+
+    //! SA interval of a pattern of letters (A, C, G, T in either case; anything else matches nothing).
+    std::pair<std::uint64_t, std::uint64_t> backward_search(std::string_view pattern) const noexcept
+    {
+        return backward_search_by(pattern.size(), [pattern](std::size_t i) -> unsigned {
+            return base_codes[static_cast<unsigned char>(pattern[i])];
+        });
     }
 
     //! Counts of many patterns, advanced round robin with the next cache lines prefetched, so that the

@@ -4,19 +4,26 @@
 // that is smaller than every symbol and is not written to sa. Equal symbols compare like any other symbol, so the
 // FMD text's many separators are just the smallest letter. Index is the position type (std::uint32_t when
 // n < 2^31, std::uint64_t above): the suffix array is n Index values and the only other memory is one type bit a
-// position and one bucket array a recursion level (the reduced string and its suffix array live inside sa).
+// position and one bucket array a recursion level (the reduced string and its suffix array live inside sa, and
+// so do a recursion level's buckets, in the part of sa its reduced problem leaves free, whenever they fit).
 //
-// (the buckets of a recursion level live in the part of sa its reduced problem leaves free whenever they fit).
 // Peak memory over the FMD text of n symbols (the forward half stored, 1 byte a symbol) is therefore about
 // n * (1/2 + sizeof(Index) + 1/8): a 100 Mb reference (n = 200 M with both strands) needs ~0.93 GB.
 //
-// Route to a human index (3.1 Gb, both strands: n = 6.2 G, 64-bit positions) within 24 GB: one SA-IS pass would
-// need 6.2 G * 9 bytes = 56 GB, so the suffixes are sorted bucket by bucket instead (Kärkkäinen's blockwise
-// suffix sorting, as bowtie2 does): choose splitter k-mers so that each block holds <= ~1 G suffixes, and for
-// each block collect its suffix positions (8 GB), sort them by string comparison on the 2-bit text (1.55 GB)
-// with a difference-cover sample (v = 4096, ~0.1 GB) bounding each comparison in long repeats, then stream the
-// block's BWT symbols and SA samples out before the next block. Peak ~10 GB; blocks are independent, so -t
-// threads sort blocks in parallel at 8 GB each. The occurrence table and the file are written exactly as here.
+// Route to a human index (3.1 Gb, both strands: n = 6.2 G symbols, 64-bit positions) within 24 GB: this one-pass
+// SA-IS would need 6.2 G * (8 + 0.5) bytes = 53 GB, so the suffixes are sorted block by block instead
+// (Kärkkäinen's blockwise suffix sorting, as bowtie2-build does):
+//   1. the text at 2 bits a symbol plus the separator positions (1.6 GB) and a difference-cover sample
+//      (v = 4096: ~90 residues, rank of each sampled suffix, ~2.2 GB) that bounds every suffix comparison to v
+//      symbols, however long the repeat;
+//   2. splitter suffixes, sorted, cut the suffix array into blocks of <= 1 G suffixes; for each block in order,
+//      collect its suffix positions (8 GB), sort them (multikey quicksort on the 2-bit text, ties after v
+//      symbols broken by the sample), and stream the block's BWT symbols into the occurrence lines and its
+//      every rate-th entry into the SA samples, written straight to the index file (occ 3.1 GB, samples
+//      1.6 GB at rate 32, so they need not stay in memory either).
+// Peak ~12 GB with one block in flight; with -t 2 two blocks sort in parallel (~20 GB). The occurrence table,
+// the file layout and every query stay exactly as they are. (bwa's answer is incremental BWT merging, bwtsw,
+// which needs less memory, ~5 GB for a human genome, but is several times slower.)
 #pragma once
 
 #include <algorithm>
