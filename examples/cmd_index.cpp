@@ -5,95 +5,15 @@
 #include <utility>
 #include <vector>
 
-#include <zlib.h>
-
 #include <wgskit/codec/twobit/packed_dna.hpp>
 #include <wgskit/core/exception.hpp>
 #include <wgskit/fm/fmd_index.hpp>
+#include <wgskit/io/packed_reference.hpp>
 
 #include "commands.hpp"
 
 namespace wgskit::cli
 {
-namespace
-{
-// TEMPORARY local FASTA loader (plain or gzip): to be replaced by include/wgskit/io/fasta.hpp when merging.
-// Names end at the first blank; sequence lines are concatenated with blanks dropped. Each contig is packed to
-// 2 bits as soon as it is complete, so only one contig is held as text.
-std::vector<fm::packed_reference_sequence> load_fasta_for_index(std::string const & path)
-{
-    gzFile in = gzopen(path.c_str(), "rb");
-    if (in == nullptr)
-        throw io_error{path, "cannot open"};
-    gzbuffer(in, 1u << 17);
-    std::vector<fm::packed_reference_sequence> contigs;
-    std::vector<char> buf(1u << 16);
-    std::string line, name, seq;
-    std::uint64_t line_no = 0, header_line = 0;
-    auto finish_contig = [&] {
-        if (header_line == 0)
-            return;
-        try
-        {
-            contigs.push_back({name, codec::twobit::pack(seq)});
-        }
-        catch (invalid_argument const & e)
-        {
-            throw parse_error{path, header_line, "contig '" + name + "': " + e.what()};
-        }
-        seq.clear();
-        seq.shrink_to_fit();
-    };
-    auto flush_line = [&] {
-        ++line_no;
-        if (!line.empty() && line[0] == '>')
-        {
-            finish_contig();
-            name = line.substr(1, line.find_first_of(" \t\r", 1) - 1);
-            if (name.empty())
-                throw parse_error{path, line_no, "FASTA header without a name"};
-            header_line = line_no;
-        }
-        else if (!line.empty())
-        {
-            if (header_line == 0)
-                throw parse_error{path, line_no, "sequence before the first '>' header"};
-            for (char c : line)
-                if (c > ' ')
-                    seq.push_back(c);
-        }
-        line.clear();
-    };
-    for (;;)
-    {
-        int const got = gzread(in, buf.data(), static_cast<unsigned>(buf.size()));
-        if (got < 0)
-        {
-            int err = 0;
-            std::string const msg = gzerror(in, &err);
-            gzclose(in);
-            throw parse_error{path, 0, "decompression failed: " + msg};
-        }
-        if (got == 0)
-            break;
-        for (int i = 0; i < got; ++i)
-        {
-            if (buf[static_cast<std::size_t>(i)] == '\n')
-                flush_line();
-            else
-                line.push_back(buf[static_cast<std::size_t>(i)]);
-        }
-    }
-    gzclose(in);
-    if (!line.empty())
-        flush_line();
-    finish_contig();
-    if (contigs.empty())
-        throw parse_error{path, 0, "no FASTA records"};
-    return contigs;
-}
-} // namespace
-
 void register_index(CLI::App & app)
 {
     auto * cmd = app.add_subcommand("index", "Build the FM-index of a reference (REF.fa.wgsx) for mapping");
@@ -116,7 +36,7 @@ void register_index(CLI::App & app)
         auto const t0 = clock::now();
         std::string const out = (opt->prefix.empty() ? opt->reference : opt->prefix) + ".wgsx";
         std::fprintf(stderr, "[wgskit index] reading %s\n", opt->reference.c_str());
-        auto contigs = load_fasta_for_index(opt->reference);
+        auto contigs = io::read_packed_reference(opt->reference);
         fm::build_options build;
         build.sa_sample_rate = opt->sa_rate;
         build.progress = [](std::string_view line) {

@@ -16,7 +16,7 @@
 #include <wgskit/codec/twobit/packed_dna.hpp>
 #include <wgskit/core/atomic_file.hpp>
 #include <wgskit/core/exception.hpp>
-#include <wgskit/io/fasta.hpp>
+#include <wgskit/io/packed_reference.hpp>
 #include <wgskit/io/paired_fastq.hpp>
 #include <wgskit/qc/read_qc.hpp>
 #include <wgskit/simd/arch.hpp>
@@ -50,33 +50,19 @@ struct contig_summary
     std::uint64_t soft_masked = 0;
 };
 
-//! Reads and packs every contig (which validates the letters), keeping only the summary for now; the FM index
-//! will be built from the packed contigs.
+//! Reads and packs every contig (which validates the letters), keeping the summary.
 inline std::vector<contig_summary> summarise_reference(std::string const & path)
 {
-    io::fasta_reader in{path};
-    io::fasta_record rec;
     std::vector<contig_summary> contigs;
-    while (in.next(rec))
+    for (auto const & contig : io::read_packed_reference(path))
     {
-        codec::twobit::packed_dna packed;
-        try
-        {
-            packed = codec::twobit::pack(rec.sequence);
-        }
-        catch (invalid_argument const & e)
-        {
-            throw parse_error{path, in.records_read(), "sequence '" + rec.name + "': " + e.what()};
-        }
-        contig_summary c{rec.name, packed.size(), 0, 0};
-        for (auto const & r : packed.ambiguous())
+        contig_summary c{contig.name, contig.sequence.size(), 0, 0};
+        for (auto const & r : contig.sequence.ambiguous())
             c.ambiguous += r.length;
-        for (auto const & r : packed.soft_masked())
+        for (auto const & r : contig.sequence.soft_masked())
             c.soft_masked += r.length;
         contigs.push_back(std::move(c));
     }
-    if (contigs.empty())
-        throw parse_error{path, 0, "no sequences in the reference"};
     return contigs;
 }
 

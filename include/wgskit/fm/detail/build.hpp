@@ -13,6 +13,7 @@
 #include <vector>
 
 #include <wgskit/codec/twobit/packed_dna.hpp>
+#include <wgskit/io/packed_reference.hpp>
 #include <wgskit/core/exception.hpp>
 #include <wgskit/fm/detail/big_buffer.hpp>
 #include <wgskit/fm/detail/index_file.hpp>
@@ -29,12 +30,8 @@ struct reference_sequence
     std::string_view sequence;
 };
 
-//! A contig already packed (the driver packs while reading, so the text form need not stay in memory).
-struct packed_reference_sequence
-{
-    std::string name;
-    codec::twobit::packed_dna sequence;
-};
+//! A contig already packed (read with io::read_packed_reference, so the text form need not stay in memory).
+using packed_reference_sequence = io::packed_contig;
 
 struct build_options
 {
