@@ -248,6 +248,35 @@ TEST_CASE("bgzf reads what samtools and htslib wrote", "[bgzf]")
     }
 }
 
+TEST_CASE("bgzf output is read by samtools and indexed by tabix", "[bgzf]")
+{
+    if (!have_tool("samtools") || !have_tool("tabix"))
+    {
+        WARN("samtools or tabix not installed: skipped");
+        return;
+    }
+    temp_dir dir;
+    // A BAM re-compressed by us (blocks cut anywhere, 2 threads): samtools sees the same records.
+    std::string const bam = std::string{WGSKIT_SHARED_DATA_DIR} + "/giab_hg001_chr22_grch38_nfcore/reads/NA12878.chr22.1X.bam";
+    if (fs::exists(bam))
+    {
+        write_file(dir / "ours.bam", read_file(bam, 2), {6, 2}, 30011);
+        REQUIRE(run("samtools quickcheck '" + (dir / "ours.bam") + "'") == 0);
+        REQUIRE(run("samtools view '" + bam + "' > '" + (dir / "theirs.sam") + "' && samtools view '" +
+                    (dir / "ours.bam") + "' > '" + (dir / "ours.sam") + "'") == 0);
+        CHECK(slurp(dir / "ours.sam") == slurp(dir / "theirs.sam"));
+        CHECK(slurp(dir / "ours.sam").size() > 100000);
+    }
+    // A VCF compressed by us: tabix indexes it and a region query returns what it returns on bgzip's file.
+    std::string const vcf = std::string{WGSKIT_SOURCE_DIR} + "/examples/data/NA12878_GIAB.chr22_40k.truth.vcf.gz";
+    write_file(dir / "ours.vcf.gz", read_file(vcf, 0), {6, 0}, 777);
+    REQUIRE(run("tabix -p vcf '" + (dir / "ours.vcf.gz") + "'") == 0);
+    REQUIRE(run("tabix '" + (dir / "ours.vcf.gz") + "' chr22:10000-30000 > '" + (dir / "ours.txt") + "' && tabix '" + vcf +
+                "' chr22:10000-30000 > '" + (dir / "theirs.txt") + "'") == 0);
+    CHECK(slurp(dir / "ours.txt") == slurp(dir / "theirs.txt"));
+    CHECK_FALSE(slurp(dir / "ours.txt").empty());
+}
+
 TEST_CASE("bgzf virtual offsets: tell, seek and .gzi random access", "[bgzf]")
 {
     temp_dir dir;

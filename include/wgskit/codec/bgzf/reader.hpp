@@ -50,6 +50,13 @@ struct inflated_block
     std::exception_ptr error; // an io_error or similar from the background thread
 };
 
+//! The parse_error for a block: record = block number (0 if unknown), the reason with the block's offset.
+inline parse_error block_error(std::string const & path, std::uint64_t record, block_status s, std::uint64_t offset)
+{
+    return parse_error{path, record,
+                       std::string{describe(s)} + " (BGZF block at byte offset " + std::to_string(offset) + ")"};
+}
+
 inline void inflate_raw_block(raw_block const & raw, inflated_block & out)
 {
     out.offset = raw.offset;
@@ -215,8 +222,7 @@ private:
 
     [[noreturn]] void fail(std::uint64_t index, std::uint64_t offset, detail::block_status s) const
     {
-        throw parse_error{path(), seeked_ ? 0 : index + 1,
-                          std::string{detail::describe(s)} + " in BGZF block at byte offset " + std::to_string(offset)};
+        throw detail::block_error(path(), seeked_ ? 0 : index + 1, s, offset);
     }
 
     void require_bgzf(char const * what) const
@@ -421,15 +427,11 @@ inline gzi_index build_gzi_index(std::string const & path)
         if (raw.end)
             break;
         if (raw.status != detail::block_status::ok)
-            throw parse_error{path, raw.index + 1,
-                              std::string{detail::describe(raw.status)} + " in BGZF block at byte offset " +
-                                  std::to_string(raw.offset)};
+            throw detail::block_error(path, raw.index + 1, raw.status, raw.offset);
         auto const * trailer = reinterpret_cast<unsigned char const *>(raw.bytes.data() + raw.bytes.size() - 4);
         std::uint32_t const isize = detail::load_u32(trailer);
         if (isize > detail::max_block_size)
-            throw parse_error{path, raw.index + 1,
-                              std::string{detail::describe(detail::block_status::bad_isize)} +
-                                  " in BGZF block at byte offset " + std::to_string(raw.offset)};
+            throw detail::block_error(path, raw.index + 1, detail::block_status::bad_isize, raw.offset);
         if (isize > 0 && raw.offset > 0)
             index.add({raw.offset, uncompressed});
         uncompressed += isize;
