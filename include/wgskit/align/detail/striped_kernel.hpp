@@ -42,7 +42,7 @@ struct striped_kernel<simd::scalar>
                             alignment_config const & c, void * workspace) noexcept
     {
         auto * H = static_cast<std::int32_t *>(workspace);
-        return to_lane_score(run_dp(query, m, target, n, c, H, H + n + 1, static_cast<std::uint8_t *>(nullptr)), c.mode);
+        return to_lane_score(run_dp(query, m, target, n, c, H, H + n + 1), c.mode);
     }
 };
 
