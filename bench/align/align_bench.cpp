@@ -1,5 +1,7 @@
 // Pairwise alignment: wgskit's inter-pair kernel (one pair per SIMD lane) beside parasail's best striped
 // Smith-Waterman / Needleman-Wunsch and SeqAn3's vectorised alignment, on the same pairs.
+// wgskit: batch_aligner (inter-pair kernel, dispatched; wgskit_<isa> forced; wgskit_try8bit: 8-bit first pass for
+// every local pair), wgskit_striped: align::score() one pair at a time (striped intra-pair kernel).
 // Names: align/<case>/<implementation>; counter GCUPS = sum of query length x target length per second / 1e9.
 // Cases: sw|nw <query>x<target>, pairs cut from examples/data/chr22_40k.fa with SNPs ~1% and small indels;
 // 150x150 and 150x250 in batches of 10^5 pairs (100 under WGSKIT_BENCH_SMOKE), 1k x 1k (256 pairs) and
@@ -135,6 +137,22 @@ void run_wgskit(benchmark::State & state, bench_case bc, std::optional<simd::isa
     finish(state, d, sum);
 }
 
+// One pair at a time through align::score(): the striped intra-pair kernel.
+void run_wgskit_striped(benchmark::State & state, bench_case bc)
+{
+    case_data & d = data(bc);
+    auto const c = config(bc.local);
+    long long sum = 0;
+    for (auto _ : state)
+    {
+        sum = 0;
+        for (auto const & p : d.codes)
+            sum += align::score(p.query, p.target, c).score;
+        benchmark::DoNotOptimize(sum);
+    }
+    finish(state, d, sum);
+}
+
 // Score, positions and CIGAR of every pair: the inter-pair kernel's direction bits plus a walk back per pair.
 void run_wgskit_traceback(benchmark::State & state, bench_case bc, std::optional<simd::isa> forced)
 {
@@ -248,6 +266,7 @@ int register_all()
             benchmark::RegisterBenchmark((base + bench::implementation(v)).c_str(), run_wgskit, bc, v,
                                          align::eight_bit_policy::when_bounded)
                 ->Unit(benchmark::kMillisecond);
+        benchmark::RegisterBenchmark((base + "wgskit_striped").c_str(), run_wgskit_striped, bc)->Unit(benchmark::kMillisecond);
         if (bc.local)
         {
             benchmark::RegisterBenchmark((base + "wgskit_try8bit").c_str(), run_wgskit, bc, std::nullopt,

@@ -110,7 +110,7 @@ private:
             auto const & p = pairs[k];
             auto const m = static_cast<std::uint32_t>(p.query.size()), n = static_cast<std::uint32_t>(p.target.size());
             if (simd_ok_ && m > 0 && n > 0 && detail::fits_16bit(config_, m, n) &&
-                (std::size_t{m} + 1) * (std::size_t{n} + 1) * lanes * sizeof(std::int16_t) <= max_direction_bytes)
+                (std::size_t{m} + 1) * detail::packed_width(n) * lanes * sizeof(std::int16_t) <= max_direction_bytes)
                 pass16_.push_back(k);
             else
                 alignments_[k] = detail::align_scalar(p.query.data(), m, p.target.data(), n, config_);
@@ -129,7 +129,7 @@ private:
                 max_m = std::max(max_m, p.query.size());
                 max_n = std::max(max_n, p.target.size());
             }
-            std::size_t const width = max_n + 1;
+            std::size_t const width = detail::packed_width(max_n);
             directions_.resize((max_m + 1) * width * lanes + detail::workspace_alignment / sizeof(std::int16_t));
             auto const misalign = reinterpret_cast<std::uintptr_t>(directions_.data()) % detail::workspace_alignment;
             std::int16_t * aligned_dirs =
@@ -142,9 +142,7 @@ private:
                 std::int16_t const * dirs = aligned_dirs + l;
                 alignments_[pass16_[g + l]] = detail::finish_alignment(
                     p.query, p.query_length, p.target, config_, detail::to_outcome(lane_out_[l].result),
-                    [&](std::uint32_t i, std::uint32_t j) {
-                        return static_cast<std::uint8_t>(dirs[(i * width + j) * lanes]);
-                    });
+                    [&](std::uint32_t i, std::uint32_t j) { return detail::packed_direction(dirs, width, lanes, i, j); });
             }
         }
     }

@@ -8,9 +8,11 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <vector>
 
 #include <wgskit/align/config.hpp>
 #include <wgskit/align/detail/reference.hpp>
+#include <wgskit/align/detail/striped_kernel.hpp>
 #include <wgskit/core/exception.hpp>
 
 namespace wgskit::align
@@ -50,6 +52,34 @@ inline alignment_result align(std::span<std::uint8_t const> query, std::span<std
     detail::validate_sequence(target, "target");
     return detail::align_scalar(query.data(), static_cast<std::uint32_t>(query.size()), target.data(),
                                 static_cast<std::uint32_t>(target.size()), config);
+}
+
+//! The score of one pair (extension: with the best cell and the end-to-end score). Local and global without a
+//! band run the striped 16-bit kernel (local pairs that saturate and global pairs beyond the 16-bit bound take
+//! the 32-bit reference); other modes and banded alignments run the scalar reference. For many pairs,
+//! batch_aligner is faster.
+inline score_result score(std::span<std::uint8_t const> query, std::span<std::uint8_t const> target,
+                          alignment_config const & config)
+{
+    detail::validate_config(config);
+    detail::validate_sequence(query, "query");
+    detail::validate_sequence(target, "target");
+    auto const m = static_cast<std::uint32_t>(query.size()), n = static_cast<std::uint32_t>(target.size());
+    bool const striped = m > 0 && n > 0 && config.band < 0 &&
+                         (config.mode == alignment_mode::local ||
+                          (config.mode == alignment_mode::global && detail::fits_16bit(config, m, n)));
+    if (striped)
+    {
+        detail::lane_score const r = simd::dispatch<detail::striped_kernel>([&](auto kernel) {
+            std::vector<std::uint64_t> ws(kernel.workspace_bytes(m, n) / sizeof(std::uint64_t) + 9);
+            auto const addr = reinterpret_cast<std::uintptr_t>(ws.data());
+            void * aligned = reinterpret_cast<void *>((addr + 63) & ~std::uintptr_t{63});
+            return kernel.score(query.data(), m, target.data(), n, config, aligned);
+        });
+        if (!r.overflow)
+            return r.result;
+    }
+    return detail::to_lane_score(detail::score_scalar(query.data(), m, target.data(), n, config), config.mode).result;
 }
 
 //! Checks a result against its sequences: the CIGAR consumes exactly [begin, end) of both and rescoring it

@@ -77,6 +77,17 @@ inline bool fits_16bit(alignment_config const & c, std::uint32_t m, std::uint32_
 
 inline constexpr std::size_t workspace_alignment = 64;
 
+//! 16-bit entries per row and lane of a packed direction matrix (cell j in entry j / 4, bits 4 * (j % 4)).
+constexpr std::size_t packed_width(std::size_t max_n) noexcept { return max_n / 4 + 1; }
+
+//! The direction bits of cell (i, j) of a lane whose entries start at lane_dirs (stride lanes).
+inline std::uint8_t packed_direction(std::int16_t const * lane_dirs, std::size_t width, std::size_t lanes,
+                                     std::uint32_t i, std::uint32_t j) noexcept
+{
+    auto const w = static_cast<std::uint16_t>(lane_dirs[(i * width + j / 4) * lanes]);
+    return static_cast<std::uint8_t>((w >> (4 * (j % 4))) & 15u);
+}
+
 template <class Arch>
 struct inter_pair_kernel
 {
@@ -88,9 +99,9 @@ struct inter_pair_kernel
     //! 64-byte aligned. bits = 8 only for local mode.
     static void score(lane_pair const * pairs, std::size_t count, alignment_config const & c, int bits,
                       void * workspace, lane_score * out) noexcept;
-    //! Like score() with 16 bits, plus the end cell of every mode and the direction bits (detail::direction)
-    //! of every cell: cell (i, j) of lane l at dirs[(i * (max_n + 1) + j) * lanes(16) + l], max_n the group's
-    //! longest target; dirs 64-byte aligned. Local lanes must not overflow (the caller checks fits_16bit).
+    //! Like score() with 16 bits, plus the end cell of every mode and the 4 direction bits (detail::direction)
+    //! of every cell, four cells of a row to a 16-bit lane: see packed_direction(). dirs: 64-byte aligned,
+    //! (max_m + 1) * packed_width(max_n) * lanes(16) entries, max_m/max_n the group's longest query/target. Local lanes must not overflow (the caller checks fits_16bit).
     static void directions(lane_pair const * pairs, std::size_t count, alignment_config const & c, void * workspace,
                            std::int16_t * dirs, lane_score * out) noexcept;
 };
@@ -111,7 +122,7 @@ struct inter_pair_kernel<simd::scalar>
             auto * H = static_cast<std::int32_t *>(workspace);
             auto const & p = pairs[k];
             dp_outcome const o = run_dp(p.query, p.query_length, p.target, p.target_length, c, H,
-                                        H + p.target_length + 1, static_cast<std::uint8_t *>(nullptr));
+                                        H + p.target_length + 1);
             out[k] = to_lane_score(o, c.mode);
         }
     }
@@ -122,8 +133,14 @@ struct inter_pair_kernel<simd::scalar>
         {
             auto * H = static_cast<std::int32_t *>(workspace);
             auto const & p = pairs[k];
+            std::size_t const width = packed_width(p.target_length);
             dp_outcome const o = run_dp(p.query, p.query_length, p.target, p.target_length, c, H,
-                                        H + p.target_length + 1, dirs);
+                                        H + p.target_length + 1, [&](std::uint32_t i, std::uint32_t j, std::uint8_t d) {
+                                            auto & w = dirs[i * width + j / 4];
+                                            unsigned const shift = 4 * (j % 4);
+                                            w = static_cast<std::int16_t>((static_cast<std::uint16_t>(w) & ~(15u << shift)) |
+                                                                          (unsigned{d} << shift));
+                                        });
             out[k] = to_lane_score(o, c.mode, true);
         }
     }
@@ -297,7 +314,6 @@ void run(lane_pair const * pairs, std::size_t count, alignment_config const & c,
     // Detect (unbanded global/semi-global pairs beyond the 16-bit bound): the lowest and highest H of each lane;
     // a lane that touched either end of the type may have saturated.
     B v_best = Detect ? v_neg : v_zero, v_best_i = v_zero, v_best_j = v_zero, v_low(t_max);
-    std::size_t const width = std::size_t{max_n} + 1;
     for (std::uint32_t i = 1; i <= max_m && lanes_alive > 0; ++i)
     {
         B row_max = v_neg, row_j = v_zero;
@@ -345,7 +361,8 @@ void run(lane_pair const * pairs, std::size_t count, alignment_config const & c,
             row_j = v_zero;
             B jv(static_cast<T>(lo));
             B const iv(static_cast<T>(i));
-            T * drow = Trace ? dirs + i * width * L : nullptr;
+            T * drow = Trace ? dirs + i * packed_width(max_n) * L : nullptr;
+            B packed = v_zero;
             T * Hp = ws.H;
             T * Fp = ws.F;
             T const * tp = ws.t;
@@ -385,7 +402,11 @@ void run(lane_pair const * pairs, std::size_t count, alignment_config const & c,
                         d = xsimd::select(h == v_zero, B(T{from_zero}), d);
                     d = d | xsimd::select(e_ext > e_open, B(T{e_extends}), v_zero) |
                         xsimd::select(f_ext > f_open, B(T{f_extends}), v_zero);
-                    d.store_aligned(drow + j * L);
+                    // Four cells to a 16-bit lane: a quarter of the memory traffic of one entry per cell.
+                    int const slot = static_cast<int>(j % 4);
+                    packed = slot == 0 ? d : packed | (d << (4 * slot));
+                    if (slot == 3 || j == hi)
+                        packed.store_aligned(drow + (j / 4) * L);
                 }
                 if constexpr (ext)
                 {

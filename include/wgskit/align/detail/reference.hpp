@@ -24,6 +24,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <type_traits>
 #include <vector>
 
 #include <wgskit/align/config.hpp>
@@ -85,12 +86,13 @@ inline bool zdrop_stops(alignment_config const & c, std::int32_t best, std::uint
     return static_cast<std::int64_t>(best) - row_max > c.zdrop + c.scoring.gap_extend * shift;
 }
 
-//! The DP over query[0, m) x target[0, n). With dirs non-null, (m + 1) * (n + 1) direction values are written
-//! (row-major, cells the run never reached are left as they were). Uses H and F rows of n + 1 entries.
-template <class Dir = std::uint8_t>
+//! The DP over query[0, m) x target[0, n). Unless store_dir is nullptr, store_dir(i, j, bits) receives the
+//! direction bits of every computed cell (i, j >= 1). Uses H and F rows of n + 1 entries.
+template <class StoreDir = std::nullptr_t>
 dp_outcome run_dp(std::uint8_t const * query, std::uint32_t m, std::uint8_t const * target, std::uint32_t n,
-                  alignment_config const & c, std::int32_t * H, std::int32_t * F, Dir * dirs) noexcept
+                  alignment_config const & c, std::int32_t * H, std::int32_t * F, StoreDir store_dir = nullptr) noexcept
 {
+    constexpr bool with_dirs = !std::is_same_v<StoreDir, std::nullptr_t>;
     auto const & sc = c.scoring;
     std::int32_t const o = sc.gap_open, e = sc.gap_extend, oe = o + e;
     bool const local = c.mode == alignment_mode::local;
@@ -143,7 +145,6 @@ dp_outcome run_dp(std::uint8_t const * query, std::uint32_t m, std::uint8_t cons
         std::int32_t row_max = neg_inf32;
         std::uint32_t row_j = 0;
         std::uint8_t const qc = query[i - 1];
-        Dir * drow = dirs != nullptr ? dirs + i * width : nullptr;
 
         for (std::int64_t jj = lo64; jj <= hi64; ++jj)
         {
@@ -155,14 +156,14 @@ dp_outcome run_dp(std::uint8_t const * query, std::uint32_t m, std::uint8_t cons
             std::int32_t h = std::max(dv, std::max(ev, fv));
             if (local)
                 h = std::max(h, 0);
-            if (drow != nullptr)
+            if constexpr (with_dirs)
             {
                 std::uint8_t d = local && h == 0 ? from_zero : h == dv ? from_diagonal : h == ev ? from_e : from_f;
                 if (e_ext > e_open)
                     d |= e_extends;
                 if (f_ext > f_open)
                     d |= f_extends;
-                drow[j] = static_cast<Dir>(d);
+                store_dir(i, j, d);
             }
             diag = H[j];
             H[j] = h;
@@ -235,7 +236,7 @@ inline dp_outcome score_scalar(std::uint8_t const * query, std::uint32_t m, std:
                                std::uint32_t n, alignment_config const & c)
 {
     std::vector<std::int32_t> H(std::size_t{n} + 1), F(std::size_t{n} + 1);
-    return run_dp<std::uint8_t>(query, m, target, n, c, H.data(), F.data(), nullptr);
+    return run_dp(query, m, target, n, c, H.data(), F.data());
 }
 
 //! Appends op to a reversed CIGAR being built.
@@ -352,8 +353,9 @@ inline alignment_result align_scalar(std::uint8_t const * query, std::uint32_t m
 {
     std::vector<std::int32_t> H(std::size_t{n} + 1), F(std::size_t{n} + 1);
     std::vector<std::uint8_t> dirs((std::size_t{m} + 1) * (std::size_t{n} + 1), 0);
-    dp_outcome const o = run_dp(query, m, target, n, c, H.data(), F.data(), dirs.data());
     std::size_t const width = std::size_t{n} + 1;
+    dp_outcome const o = run_dp(query, m, target, n, c, H.data(), F.data(),
+                                [&](std::uint32_t i, std::uint32_t j, std::uint8_t d) { dirs[i * width + j] = d; });
     return finish_alignment(query, m, target, c, o,
                             [&](std::uint32_t i, std::uint32_t j) { return dirs[i * width + j]; });
 }
