@@ -27,7 +27,8 @@ void register_wgs(CLI::App & app)
                             " -o " + opt->outdir + " -t " + std::to_string(opt->threads) +
                             (opt->sample.empty() ? "" : " --sample " + opt->sample);
         auto const out = workflow::run_wgs(*opt, workflow::progress_log{stderr});
-        std::printf("outputs:\n  metrics: %s\n", out.metrics.string().c_str());
+        std::printf("outputs:\n  metrics: %s\n  index:   %s\n", out.metrics.string().c_str(),
+                    out.index.string().c_str());
     });
 }
 

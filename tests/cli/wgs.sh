@@ -22,10 +22,16 @@ assert m["reads"]["mate1"]["bases"] == 742350 and m["reads"]["mate2"]["bases"] =
 assert m["reads"]["mate1"]["max_length"] == 150
 assert len(m["reads"]["mate1"]["per_cycle_mean_quality"]) == 150
 PY
+[ -s "$WORK/out/chr22_40k.fa.wgsx" ] && pass "the FM index was built in the output folder" || fail "no index in $WORK/out"
+[ ! -e "$DATA/chr22_40k.fa.wgsx" ] && pass "nothing written beside the bundled reference" || fail "index written into examples/data"
+python3 -c "import json,sys; m=json.load(open(sys.argv[1])); assert m['index']['built'] is True" "$M" \
+    && pass "metrics say the index was built" || fail "metrics index entry"
 ls "$WORK/out" | grep -q tmp && fail "temporary files left behind" || pass "no temporary files left"
 
-# The same figures with one thread.
+# The same figures with one thread; the rerun reuses the index.
 "$WGSKIT" wgs -t 1 --sample one -o "$WORK/out" -r "$REF" -1 "$R1" -2 "$R2" 2>/dev/null
+python3 -c "import json,sys; m=json.load(open(sys.argv[1])); assert m['index']['built'] is False" "$WORK/out/one.metrics.json" \
+    && pass "a rerun reuses the index" || fail "the rerun rebuilt the index"
 python3 - "$M" "$WORK/out/one.metrics.json" <<'PY' && pass "identical read figures for 1 and 2 threads" || fail "thread count changes figures"
 import json, sys
 a, b = (json.load(open(p))["reads"] for p in sys.argv[1:])
@@ -42,7 +48,9 @@ zcat "$R1" > "$WORK/R1.fq"
 zcat "$R2" > "$WORK/R2.fq"
 head -n 400 "$WORK/R2.fq" | gzip > "$WORK/short_R2.fq.gz"
 expect_fail "R2 shorter than R1" "fewer records" "$WGSKIT" wgs -o "$WORK/bad3" -r "$REF" -1 "$R1" -2 "$WORK/short_R2.fq.gz"
-ls "$WORK/bad3" 2>/dev/null | grep -q . && fail "files left after a failed run: $(ls "$WORK/bad3")" || pass "nothing left after a failed run"
+# The index is a complete, reusable step output; a failed run leaves no metrics and no temporary files.
+ls "$WORK/bad3" 2>/dev/null | grep -v '\.wgsx$' | grep -q . && fail "files left after a failed run: $(ls "$WORK/bad3")" \
+    || pass "nothing half-written left after a failed run"
 
 sed '1s/^@[^ ]*/@someone_else/' "$WORK/R2.fq" | gzip > "$WORK/renamed_R2.fq.gz"
 expect_fail "mates with different names" "record 1" "$WGSKIT" wgs -o "$WORK/bad4" -r "$REF" -1 "$R1" -2 "$WORK/renamed_R2.fq.gz"

@@ -1,15 +1,17 @@
 // Crash-safe outputs: bytes go to a temporary file in the target's folder, which is renamed over the target only
 // when everything was written and closed. A failure, an exception or a destructor without commit() removes the
-// temporary, so no half-written file ever stands under a final name.
+// temporary, so no half-written file ever stands under a final name. Every writer of wgskit goes through here.
 #pragma once
 
 #include <atomic>
 #include <cerrno>
-#include <cstdio>
+#include <cstdint>
 #include <cstring>
 #include <string>
 #include <string_view>
+#include <utility>
 
+#include <fcntl.h>
 #include <unistd.h>
 
 #include <wgskit/core/exception.hpp>
@@ -25,9 +27,9 @@ public:
     {
         static std::atomic<unsigned> counter{0};
         temp_ = path_ + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(counter++);
-        file_ = std::fopen(temp_.c_str(), "wb");
-        if (file_ == nullptr)
-            throw io_error{path_, std::string{"cannot create: "} + std::strerror(errno)};
+        fd_ = ::open(temp_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+        if (fd_ < 0)
+            throw io_error{path_, failure("cannot create " + temp_)};
     }
 
     atomic_output_file(atomic_output_file const &) = delete;
@@ -37,69 +39,75 @@ public:
 
     std::string const & path() const noexcept { return path_; }
     std::string const & temporary_path() const noexcept { return temp_; }
+    //! Bytes written so far.
+    std::uint64_t size() const noexcept { return written_; }
 
-    void write(std::string_view bytes)
+    void write(void const * data, std::size_t n)
     {
-        if (file_ == nullptr)
+        if (fd_ < 0)
             throw io_error{path_, "write after commit or discard"};
-        if (!bytes.empty() && std::fwrite(bytes.data(), 1, bytes.size(), file_) != bytes.size())
+        auto const * p = static_cast<char const *>(data);
+        while (n > 0)
         {
-            int const err = errno;
-            discard();
-            throw io_error{path_, std::string{"write failed: "} + std::strerror(err)};
+            ssize_t const w = ::write(fd_, p, std::min<std::size_t>(n, std::size_t{1} << 30));
+            if (w < 0 && errno == EINTR)
+                continue;
+            if (w < 0)
+            {
+                std::string const why = failure("write failed");
+                discard();
+                throw io_error{path_, why};
+            }
+            p += w;
+            n -= static_cast<std::size_t>(w);
+            written_ += static_cast<std::uint64_t>(w);
         }
     }
 
-    //! Flushes, closes and renames the temporary over the target.
+    void write(std::string_view bytes) { write(bytes.data(), bytes.size()); }
+
+    //! Closes the temporary and renames it over the target.
     void commit()
     {
-        if (file_ == nullptr)
+        if (fd_ < 0)
             throw io_error{path_, "commit after commit or discard"};
-        bool ok = std::fflush(file_) == 0;
-        int err = errno;
-        if (std::fclose(file_) != 0 && ok)
+        if (::close(std::exchange(fd_, -1)) != 0)
         {
-            ok = false;
-            err = errno;
+            std::string const why = failure("close failed");
+            ::unlink(temp_.c_str());
+            throw io_error{path_, why};
         }
-        file_ = nullptr;
-        if (ok && std::rename(temp_.c_str(), path_.c_str()) != 0)
+        if (::rename(temp_.c_str(), path_.c_str()) != 0)
         {
-            ok = false;
-            err = errno;
+            std::string const why = failure("cannot rename " + temp_);
+            ::unlink(temp_.c_str());
+            throw io_error{path_, why};
         }
-        if (!ok)
-        {
-            std::remove(temp_.c_str());
-            throw io_error{path_, std::string{"cannot complete the file: "} + std::strerror(err)};
-        }
-        committed_ = true;
     }
 
     //! Closes and removes the temporary (no-op once committed).
     void discard() noexcept
     {
-        if (file_ != nullptr)
-        {
-            std::fclose(file_);
-            file_ = nullptr;
-        }
-        if (!committed_)
-            std::remove(temp_.c_str());
+        if (fd_ < 0)
+            return;
+        ::close(std::exchange(fd_, -1));
+        ::unlink(temp_.c_str());
     }
 
 private:
+    static std::string failure(std::string const & what) { return what + ": " + std::strerror(errno); }
+
     std::string path_;
     std::string temp_;
-    std::FILE * file_ = nullptr;
-    bool committed_ = false;
+    int fd_ = -1;
+    std::uint64_t written_ = 0;
 };
 
-//! Writes text to path through a temporary file renamed into place when complete.
-inline void write_file_atomically(std::string const & path, std::string_view text)
+//! Writes bytes to path through a temporary file renamed into place when complete.
+inline void write_file_atomically(std::string const & path, std::string_view bytes)
 {
     atomic_output_file out{path};
-    out.write(text);
+    out.write(bytes);
     out.commit();
 }
 

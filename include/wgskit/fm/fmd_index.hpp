@@ -138,7 +138,7 @@ public:
     //! Writes the index to path (through a temporary file in the same folder and a rename).
     void save(std::string const & path) const
     {
-        detail::write_file_atomically(path, storage_->data(), storage_->size());
+        write_file_atomically(path, {reinterpret_cast<char const *>(storage_->data()), storage_->size()});
     }
 
     // --- the reference ---------------------------------------------------------------------------------

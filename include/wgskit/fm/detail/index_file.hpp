@@ -25,6 +25,7 @@
 
 #include <libdeflate.h>
 
+#include <wgskit/core/atomic_file.hpp>
 #include <wgskit/core/exception.hpp>
 
 namespace wgskit::fm::detail
@@ -166,43 +167,5 @@ private:
     std::size_t size_ = 0;
     bool mapped_ = false;
 };
-
-//! Writes size bytes to path through path.tmp.<pid> and a rename, so a reader never sees a partial file.
-inline void write_file_atomically(std::string const & path, void const * data, std::size_t size)
-{
-    std::string const tmp = path + ".tmp." + std::to_string(::getpid());
-    int const fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-    if (fd < 0)
-        throw io_error{tmp, std::string{"cannot create: "} + std::strerror(errno)};
-    auto const * p = static_cast<char const *>(data);
-    std::size_t left = size;
-    while (left > 0)
-    {
-        ssize_t const w = ::write(fd, p, std::min<std::size_t>(left, std::size_t{1} << 30));
-        if (w < 0)
-        {
-            if (errno == EINTR)
-                continue;
-            int const e = errno;
-            ::close(fd);
-            ::unlink(tmp.c_str());
-            throw io_error{tmp, std::string{"write failed: "} + std::strerror(e)};
-        }
-        p += w;
-        left -= static_cast<std::size_t>(w);
-    }
-    if (::close(fd) != 0)
-    {
-        int const e = errno;
-        ::unlink(tmp.c_str());
-        throw io_error{tmp, std::string{"close failed: "} + std::strerror(e)};
-    }
-    if (::rename(tmp.c_str(), path.c_str()) != 0)
-    {
-        int const e = errno;
-        ::unlink(tmp.c_str());
-        throw io_error{path, std::string{"cannot rename the temporary file: "} + std::strerror(e)};
-    }
-}
 
 } // namespace wgskit::fm::detail

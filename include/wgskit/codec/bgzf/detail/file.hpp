@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <wgskit/core/atomic_file.hpp>
 #include <wgskit/core/exception.hpp>
 
 namespace wgskit::codec::bgzf::detail
@@ -102,74 +103,7 @@ private:
     std::uint64_t size_{0};
 };
 
-//! A new file written as "<target>.tmp.<pid>.<n>" in the target's folder and renamed to the target by commit();
-//! destroyed without commit, the temporary file is removed, so a failed run never leaves a partial output.
-class output_file
-{
-public:
-    explicit output_file(std::string target) : target_{std::move(target)}
-    {
-        static std::atomic<unsigned> counter{0};
-        temp_ = target_ + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(counter++);
-        fd_ = ::open(temp_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
-        if (fd_ < 0)
-            throw io_error{target_, errno_text("cannot create " + temp_)};
-    }
-    output_file(output_file const &) = delete;
-    output_file & operator=(output_file const &) = delete;
-    ~output_file() { abandon(); }
-
-    std::string const & path() const noexcept { return target_; }
-    std::uint64_t size() const noexcept { return written_; }
-
-    void write(void const * data, std::size_t n)
-    {
-        auto const * p = static_cast<char const *>(data);
-        while (n > 0)
-        {
-            ssize_t r = ::write(fd_, p, n);
-            if (r < 0 && errno == EINTR)
-                continue;
-            if (r < 0)
-                throw io_error{target_, errno_text("write failed")};
-            p += r;
-            n -= static_cast<std::size_t>(r);
-            written_ += static_cast<std::uint64_t>(r);
-        }
-    }
-
-    //! Closes the file and renames it to the target.
-    void commit()
-    {
-        if (fd_ < 0)
-            return;
-        int const fd = std::exchange(fd_, -1);
-        if (::close(fd) != 0)
-        {
-            ::unlink(temp_.c_str());
-            throw io_error{target_, errno_text("close failed")};
-        }
-        if (::rename(temp_.c_str(), target_.c_str()) != 0)
-        {
-            ::unlink(temp_.c_str());
-            throw io_error{target_, errno_text("cannot rename " + temp_)};
-        }
-    }
-
-    //! Closes and removes the temporary file (no-op after commit).
-    void abandon() noexcept
-    {
-        if (fd_ < 0)
-            return;
-        ::close(std::exchange(fd_, -1));
-        ::unlink(temp_.c_str());
-    }
-
-private:
-    std::string target_;
-    std::string temp_;
-    int fd_{-1};
-    std::uint64_t written_{0};
-};
+//! BGZF output goes through the project's crash-safe writer (temporary name, renamed on commit).
+using output_file = atomic_output_file;
 
 } // namespace wgskit::codec::bgzf::detail
