@@ -4,6 +4,7 @@
 #include <wgskit/codec/twobit/all.hpp>
 #include <wgskit/core/all.hpp>
 #include <wgskit/io/all.hpp>
+#include <wgskit/kmer/all.hpp>
 #include <wgskit/qc/all.hpp>
 #include <wgskit/simd/all.hpp>
 #include <wgskit/version.hpp>

@@ -3,6 +3,8 @@
 #pragma once
 
 #include <wgskit/codec/twobit/detail/twobit_kernel.hpp>
+#include <wgskit/kmer/detail/minimizer_kernel.hpp>
 
 #define WGSKIT_INSTANTIATE_ALL_KERNELS(ARCH) \
-    template struct wgskit::codec::twobit::detail::twobit_kernel<ARCH>;
+    template struct wgskit::codec::twobit::detail::twobit_kernel<ARCH>; \
+    template struct wgskit::kmer::detail::minimizer_kernel<ARCH>;
