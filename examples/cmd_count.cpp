@@ -65,6 +65,24 @@ void check_writable(std::string const & path)
         throw io_error{path, std::string{"cannot write to folder "} + parent.string() + ": " + std::strerror(errno)};
 }
 
+//! More bins for bigger inputs, so that one bin's k-mers stay small while it is counted: about 16 MB of
+//! sequence text a bin (gzip counted as 4x its size), 512 to 16384 bins.
+unsigned bins_for(std::vector<std::string> const & inputs)
+{
+    double bytes = 0;
+    for (auto const & in : inputs)
+    {
+        std::error_code ec;
+        auto const size = std::filesystem::file_size(in, ec);
+        if (!ec)
+            bytes += static_cast<double>(size) * (in.ends_with(".gz") || in.ends_with(".bgz") ? 4 : 1);
+    }
+    unsigned bins = 512;
+    while (bins < 16384 && bytes / bins > 16.0 * 1024 * 1024)
+        bins *= 2;
+    return bins;
+}
+
 struct options
 {
     unsigned k = 0;
@@ -88,6 +106,7 @@ void run(options const & o)
     opt.min_count = o.min_count;
     opt.max_count = o.max_count;
     opt.keep_kmers = !o.database.empty() || !o.dump.empty();
+    opt.bins = bins_for(o.inputs);
     auto const counts = kmer::count_kmers<W>(o.inputs, opt);
 
     if (!o.database.empty())

@@ -12,6 +12,7 @@
 #include <wgskit/kmer/counter.hpp>
 #include <wgskit/kmer/database.hpp>
 #include <wgskit/kmer/kmer.hpp>
+#include <wgskit/kmer/minimizer.hpp>
 
 #include "../test_helpers.hpp"
 
@@ -266,4 +267,20 @@ TEST_CASE("count_kmers rejects bad options and inputs", "[kmer]")
     opt.min_count = 5;
     opt.max_count = 4;
     CHECK_THROWS_AS(kmer::count_kmers<std::uint64_t>({dir.file("x.txt")}, opt), invalid_argument);
+}
+
+TEST_CASE("minimizer wrappers validate their arguments", "[kmer]")
+{
+    std::vector<std::uint8_t> codes(40, 1);
+    std::vector<std::uint32_t> out(40);
+    CHECK_THROWS_AS(kmer::mmer_hashes(codes, 0, out), invalid_argument);
+    CHECK_THROWS_AS(kmer::mmer_hashes(codes, 17, out), invalid_argument);
+    CHECK_THROWS_AS(kmer::mmer_hashes(codes, 5, std::span{out}.first(10)), invalid_argument);
+    CHECK_THROWS_AS(kmer::window_minima(out, 0, out), invalid_argument);
+    CHECK_THROWS_AS(kmer::window_minima(out, 3, std::span{out}.first(5)), invalid_argument);
+    kmer::mmer_hashes(codes, 5, out);
+    CHECK(out[0] == kmer::mix32(std::min(0b0101010101u, 0b1010101010u))); // CCCCC vs GGGGG
+    std::vector<std::uint32_t> mins(38);
+    kmer::window_minima(std::span{out}.first(36), 3, mins);
+    CHECK(mins[0] == out[0]);
 }

@@ -1,6 +1,6 @@
 // Exact canonical k-mer counting (KMC-style): reads are cut into super-k-mers that go to bins by minimizer, bins
-// stay in memory or spill to disk past a budget, then worker threads count one bin at a time (radix sort and
-// run-length). A canonical k-mer always lands in the same bin, so bins are counted independently.
+// stay in memory or spill to disk past a budget, then worker threads count one bin at a time (a hash table, then
+// a radix sort of the distinct k-mers). A canonical k-mer always lands in the same bin, so bins are counted independently.
 //
 //   kmer::count_options opt{.k = 31, .threads = 4};
 //   auto counts = kmer::count_kmers<std::uint64_t>({"reads.fq.gz"}, opt);
@@ -26,7 +26,7 @@
 #include <wgskit/core/batch_pipeline.hpp>
 #include <wgskit/core/exception.hpp>
 #include <wgskit/kmer/detail/bin_store.hpp>
-#include <wgskit/kmer/detail/radix_sort.hpp>
+#include <wgskit/kmer/detail/count_table.hpp>
 #include <wgskit/kmer/detail/sequence_source.hpp>
 #include <wgskit/kmer/detail/superkmers.hpp>
 #include <wgskit/kmer/kmer.hpp>
@@ -187,43 +187,38 @@ kmer_counts<W> count_kmers(std::vector<std::string> const & paths, count_options
             try
             {
                 std::vector<std::uint8_t> raw;
-                std::vector<W> kmers, scratch;
+                detail::count_table<W> table;
+                std::vector<detail::kmer_count<W>> distinct_kmers, scratch;
                 auto & hist = histograms[t];
                 for (unsigned bin; !failed.load(std::memory_order_relaxed) && (bin = next_bin++) < opt.bins;)
                 {
                     store.take(bin, raw);
-                    kmers.clear();
-                    detail::decode_superkmers<W>(raw, opt.k, kmers);
-                    detail::radix_sort(kmers, scratch, 2 * opt.k);
+                    table.reset(raw.size() / 8);
+                    detail::for_each_kmer<W>(raw, opt.k, [&](W x) { table.add(x); });
+                    table.extract(distinct_kmers);
                     std::vector<W> out_kmers;
                     std::vector<std::uint32_t> out_counts;
-                    for (std::size_t i = 0; i < kmers.size();)
+                    for (auto const & [kmer, n] : distinct_kmers)
                     {
-                        std::size_t j = i + 1;
-                        while (j < kmers.size() && kmers[j] == kmers[i])
-                            ++j;
-                        std::uint64_t const n64 = j - i;
-                        auto const n = static_cast<std::uint32_t>(
-                            std::min<std::uint64_t>(n64, std::numeric_limits<std::uint32_t>::max()));
                         if (hist.size() <= n)
-                            hist.resize(std::max<std::size_t>(n + 1, 2 * hist.size()), 0);
+                            hist.resize(std::max<std::size_t>(std::size_t{n} + 1, 2 * hist.size()), 0);
                         ++hist[n];
-                        ++distinct[t];
                         if (n >= opt.min_count && n <= opt.max_count)
-                        {
                             ++kept[t];
-                            if (opt.keep_kmers)
-                            {
-                                out_kmers.push_back(kmers[i]);
-                                out_counts.push_back(n);
-                            }
-                        }
-                        i = j;
                     }
+                    distinct[t] += distinct_kmers.size();
                     if (opt.keep_kmers)
                     {
-                        out_kmers.shrink_to_fit();
-                        out_counts.shrink_to_fit();
+                        std::erase_if(distinct_kmers,
+                                      [&](auto const & e) { return e.count < opt.min_count || e.count > opt.max_count; });
+                        detail::radix_sort_by_kmer(distinct_kmers, scratch, 2 * opt.k);
+                        out_kmers.resize(distinct_kmers.size());
+                        out_counts.resize(distinct_kmers.size());
+                        for (std::size_t i = 0; i < distinct_kmers.size(); ++i)
+                        {
+                            out_kmers[i] = distinct_kmers[i].kmer;
+                            out_counts[i] = distinct_kmers[i].count;
+                        }
                         result.bin_kmers[bin] = std::move(out_kmers);
                         result.bin_counts[bin] = std::move(out_counts);
                     }

@@ -1,4 +1,5 @@
-// Sequences from FASTA and FASTQ files (plain or gzip, format detected per file) in batches for the pipeline.
+// Sequences from FASTA and FASTQ files (plain or gzip, format detected per file from its first letter; "-",
+// standard input, is read as FASTQ) in batches for the pipeline.
 #pragma once
 
 #include <cstdint>
@@ -71,6 +72,11 @@ public:
 private:
     void open(std::string const & path)
     {
+        if (path == "-") // standard input cannot be read twice: FASTQ
+        {
+            fastq_ = std::make_unique<io::fastq_reader>(path);
+            return;
+        }
         char first = 0;
         {
             io::input_file in{path};

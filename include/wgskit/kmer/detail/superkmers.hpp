@@ -100,9 +100,9 @@ private:
     std::vector<std::uint32_t> hashes_, minima_;
 };
 
-//! Appends the canonical k-mers of every super-k-mer record in bytes to out.
-template <kmer_word W>
-void decode_superkmers(std::span<std::uint8_t const> bytes, unsigned k, std::vector<W> & out)
+//! Calls f(canonical k-mer) for every k-mer of every super-k-mer record in bytes.
+template <kmer_word W, class F>
+void for_each_kmer(std::span<std::uint8_t const> bytes, unsigned k, F && f)
 {
     W const mask = kmer_mask<W>(k);
     unsigned const top = 2 * (k - 1);
@@ -113,16 +113,13 @@ void decode_superkmers(std::span<std::uint8_t const> bytes, unsigned k, std::vec
         std::size_t const bases = std::size_t{k} + p[0];
         ++p;
         W fwd = 0, rev = 0;
-        std::size_t const first = out.size();
-        out.resize(first + bases - k + 1);
-        W * dst = out.data() + first;
         for (std::size_t b = 0; b < bases; ++b)
         {
             unsigned const c = (p[b / 4] >> (2 * (b % 4))) & 3u;
             fwd = ((fwd << 2) | W{c}) & mask;
             rev = (rev >> 2) | (W{3u - c} << top);
             if (b + 1 >= k)
-                *dst++ = rev < fwd ? rev : fwd;
+                f(rev < fwd ? rev : fwd);
         }
         p += (bases + 3) / 4;
     }
