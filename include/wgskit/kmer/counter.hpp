@@ -195,6 +195,7 @@ kmer_counts<W> count_kmers(std::vector<std::string> const & paths, count_options
                     store.take(bin, raw);
                     table.reset(raw.size() / 8);
                     detail::for_each_kmer<W>(raw, opt.k, [&](W x) { table.add(x); });
+                    table.flush();
                     table.extract(distinct_kmers);
                     std::vector<W> out_kmers;
                     std::vector<std::uint32_t> out_counts;

@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <utility>
 #include <vector>
 
 #include <wgskit/kmer/kmer.hpp>
@@ -49,12 +50,46 @@ public:
             cap *= 2;
         slots_.assign(cap, kmer_count<W>{W{0}, 0});
         used_ = 0;
+        pushed_ = 0;
     }
 
+    //! The occupied slots into out (any order).
+    void extract(std::vector<kmer_count<W>> & out) const
+    {
+        out.clear();
+        out.reserve(used_);
+        for (auto const & s : slots_)
+            if (s.count != 0)
+                out.push_back(s);
+    }
+
+    //! Counts one occurrence. Insertion lags `lag` k-mers behind so that the slot's cache line is prefetched in
+    //! the meantime (the table rarely fits the cache); flush() before extract().
     void add(W kmer)
     {
+        std::uint64_t const h = table_hash(kmer);
+        __builtin_prefetch(slots_.data() + (h & (slots_.size() - 1)), 1);
+        auto & entry = ring_[pushed_ % lag];
+        if (pushed_ >= lag)
+            insert(entry.first, entry.second);
+        entry = {kmer, h};
+        ++pushed_;
+    }
+
+    void flush()
+    {
+        for (std::size_t i = pushed_ > lag ? pushed_ - lag : 0; i < pushed_; ++i)
+            insert(ring_[i % lag].first, ring_[i % lag].second);
+        pushed_ = 0;
+    }
+
+private:
+    static constexpr std::size_t lag = 16;
+
+    void insert(W kmer, std::uint64_t hash)
+    {
         std::size_t const mask = slots_.size() - 1;
-        for (std::size_t i = table_hash(kmer) & mask;; i = (i + 1) & mask)
+        for (std::size_t i = hash & mask;; i = (i + 1) & mask)
         {
             auto & s = slots_[i];
             if (s.count == 0)
@@ -73,17 +108,6 @@ public:
         }
     }
 
-    //! The occupied slots into out (any order).
-    void extract(std::vector<kmer_count<W>> & out) const
-    {
-        out.clear();
-        out.reserve(used_);
-        for (auto const & s : slots_)
-            if (s.count != 0)
-                out.push_back(s);
-    }
-
-private:
     void grow()
     {
         std::vector<kmer_count<W>> old(slots_.size() * 2, kmer_count<W>{W{0}, 0});
@@ -101,6 +125,8 @@ private:
 
     std::vector<kmer_count<W>> slots_;
     std::size_t used_ = 0;
+    std::array<std::pair<W, std::uint64_t>, lag> ring_{};
+    std::size_t pushed_ = 0;
 };
 
 //! LSD radix sort of (k-mer, count) pairs by k-mer on its low `bits` bits: 11-bit digits, all digit histograms
