@@ -65,8 +65,8 @@ void check_writable(std::string const & path)
         throw io_error{path, std::string{"cannot write to folder "} + parent.string() + ": " + std::strerror(errno)};
 }
 
-//! More bins for bigger inputs, so that one bin's k-mers stay small while it is counted: about 16 MB of
-//! sequence text a bin (gzip counted as 4x its size), 512 to 16384 bins.
+//! More bins for bigger inputs, so that one bin's hash table stays small (cache-friendly) while it is counted:
+//! about 4 MB of input text a bin (gzip counted as 4x its size), 2048 to 16384 bins.
 unsigned bins_for(std::vector<std::string> const & inputs)
 {
     double bytes = 0;
@@ -77,8 +77,8 @@ unsigned bins_for(std::vector<std::string> const & inputs)
         if (!ec)
             bytes += static_cast<double>(size) * (in.ends_with(".gz") || in.ends_with(".bgz") ? 4 : 1);
     }
-    unsigned bins = 512;
-    while (bins < 16384 && bytes / bins > 16.0 * 1024 * 1024)
+    unsigned bins = 2048;
+    while (bins < 16384 && bytes / bins > 4.0 * 1024 * 1024)
         bins *= 2;
     return bins;
 }
@@ -91,6 +91,7 @@ struct options
     std::string database, dump, hist, profile, temp_dir;
     std::uint32_t min_count = 1;
     std::uint32_t max_count = std::numeric_limits<std::uint32_t>::max();
+    unsigned bins = 0;
     std::vector<std::string> inputs;
 };
 
@@ -106,7 +107,7 @@ void run(options const & o)
     opt.min_count = o.min_count;
     opt.max_count = o.max_count;
     opt.keep_kmers = !o.database.empty() || !o.dump.empty();
-    opt.bins = bins_for(o.inputs);
+    opt.bins = o.bins != 0 ? o.bins : bins_for(o.inputs);
     auto const counts = kmer::count_kmers<W>(o.inputs, opt);
 
     if (!o.database.empty())
@@ -148,6 +149,8 @@ void register_count(CLI::App & app)
     cmd->add_option("--min-count", o->min_count, "Keep k-mers seen at least this often")->check(CLI::PositiveNumber);
     cmd->add_option("--max-count", o->max_count, "Keep k-mers seen at most this often")->check(CLI::PositiveNumber);
     cmd->add_option("--tmp-dir", o->temp_dir, "Folder for spilled bins (default: the system temporary folder)");
+    cmd->add_option("--bins", o->bins, "Minimizer bins (default: from the input size, 2048..16384)")
+        ->check(CLI::Range(1, 65536));
     cmd->add_option("reads", o->inputs, "FASTA/FASTQ files (plain or gzip)")->required();
 
     cmd->callback([o] {

@@ -49,7 +49,7 @@ struct count_options
     std::uint32_t max_count = std::numeric_limits<std::uint32_t>::max();
     //! False: only the histogram and totals are produced (no per-k-mer results held in memory).
     bool keep_kmers = true;
-    unsigned bins = 512;
+    unsigned bins = 2048;
     unsigned spill_files = 16;
 };
 
