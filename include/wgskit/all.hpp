@@ -8,6 +8,7 @@
 #include <wgskit/core/all.hpp>
 #include <wgskit/fm/all.hpp>
 #include <wgskit/io/all.hpp>
+#include <wgskit/kmer/all.hpp>
 #include <wgskit/qc/all.hpp>
 #include <wgskit/simd/all.hpp>
 #include <wgskit/version.hpp>
