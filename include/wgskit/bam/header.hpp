@@ -57,6 +57,19 @@ public:
         for (std::size_t i = 0; i < h.refs_.size(); ++i)
             if (!h.index_.emplace(h.refs_[i].name, static_cast<std::int32_t>(i)).second)
                 throw parse_error{file, 0, "duplicate reference name '" + h.refs_[i].name + "'"};
+        // References only in the binary list get @SQ lines, as samtools adds them.
+        std::unordered_set<std::string> in_text;
+        for (auto line : h.lines("SQ"))
+            if (auto sn = line_field(line, "SN"))
+                in_text.insert(*sn);
+        if (in_text.size() < h.refs_.size())
+        {
+            if (!h.text_.empty() && h.text_.back() != '\n')
+                h.text_ += '\n';
+            for (auto const & r : h.refs_)
+                if (!in_text.count(r.name))
+                    h.text_ += "@SQ\tSN:" + r.name + "\tLN:" + std::to_string(r.length) + "\n";
+        }
         return h;
     }
 
@@ -163,7 +176,8 @@ private:
     void parse(std::string_view file)
     {
         std::string_view t = text_;
-        std::unordered_set<std::string> rg_ids, pg_ids;
+        std::unordered_set<std::string> rg_ids, pg_ids, alt_names;
+        std::vector<std::pair<std::uint64_t, std::string>> pp_refs;
         std::uint64_t n = 0;
         while (!t.empty())
         {
@@ -214,6 +228,18 @@ private:
                 if (auto so = line_field(line, "SO"))
                     if (*so != "unknown" && *so != "unsorted" && *so != "queryname" && *so != "coordinate")
                         fail("@HD SO:" + *so + " is not unknown/unsorted/queryname/coordinate");
+                if (auto ss = line_field(line, "SS"))
+                {
+                    // (unsorted|queryname|coordinate):<sub-sort>[:<sub-sort>...], the prefix equal to SO if given.
+                    auto so = line_field(line, "SO");
+                    std::size_t colon = ss->find(':');
+                    std::string prefix = ss->substr(0, colon);
+                    if (colon == std::string::npos || (so && prefix != *so) || colon + 1 == ss->size() ||
+                        (prefix != "unsorted" && prefix != "queryname" && prefix != "coordinate") ||
+                        ss->find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-:",
+                                              colon + 1) != std::string::npos)
+                        fail("@HD SS:" + *ss + " is not <sort order>:<sub-sort> (matching SO)");
+                }
                 if (auto go = line_field(line, "GO"))
                     if (*go != "none" && *go != "query" && *go != "reference")
                         fail("@HD GO:" + *go + " is not none/query/reference");
@@ -230,8 +256,35 @@ private:
                 if (ln->empty() || ln->size() > 10 || ln->find_first_not_of("0123456789") != std::string::npos ||
                     (len = std::stoull(*ln)) < 1 || len > INT32_MAX)
                     fail("@SQ LN:" + *ln + " is not in 1..2^31-1");
-                if (!index_.emplace(*sn, static_cast<std::int32_t>(refs_.size())).second)
+                if (!index_.emplace(*sn, static_cast<std::int32_t>(refs_.size())).second || alt_names.count(*sn))
                     fail("duplicate @SQ SN:" + *sn);
+                if (auto m5 = line_field(line, "M5"))
+                    if (m5->size() != 32 || m5->find_first_not_of("0123456789abcdef") != std::string::npos)
+                        fail("@SQ M5:" + *m5 + " is not 32 lower-case hex digits");
+                if (auto tp = line_field(line, "TP"))
+                    if (*tp != "linear" && *tp != "circular")
+                        fail("@SQ TP:" + *tp + " is not linear or circular");
+                if (auto ah = line_field(line, "AH"))
+                    if (*ah != "*" && !valid_reference_name(ah->substr(0, ah->find(':'))))
+                        fail("@SQ AH:" + *ah + " is not '*' or a reference region");
+                if (auto an = line_field(line, "AN"))
+                {
+                    std::size_t at = 0;
+                    while (true)
+                    {
+                        std::size_t comma = an->find(',', at);
+                        std::string alt = an->substr(at, comma == std::string::npos ? comma : comma - at);
+                        if (alt.empty() || !is_alnum(alt[0]) ||
+                            alt.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789*+.@_|-") !=
+                                std::string::npos)
+                            fail("@SQ AN:" + *an + ": '" + alt + "' is not a valid alternative name");
+                        if (index_.count(alt) || !alt_names.insert(alt).second)
+                            fail("@SQ AN:" + *an + ": '" + alt + "' names another reference too");
+                        if (comma == std::string::npos)
+                            break;
+                        at = comma + 1;
+                    }
+                }
                 refs_.push_back({*sn, static_cast<std::uint32_t>(len)});
             }
             else if (type == "RG")
@@ -241,6 +294,12 @@ private:
                     fail("@RG needs ID");
                 if (!rg_ids.insert(*id).second)
                     fail("duplicate @RG ID:" + *id);
+                if (auto pi = line_field(line, "PI"))
+                    if (pi->empty() || pi->find_first_not_of("0123456789") != std::string::npos)
+                        fail("@RG PI:" + *pi + " is not an integer");
+                if (auto dt = line_field(line, "DT"))
+                    if (!valid_date(*dt))
+                        fail("@RG DT:" + *dt + " is not an ISO 8601 date");
                 if (auto pl = line_field(line, "PL"))
                 {
                     static constexpr std::string_view platforms[] = {"CAPILLARY", "DNBSEQ", "ELEMENT", "HELICOS",
@@ -263,8 +322,34 @@ private:
                     fail("@PG needs ID");
                 if (!pg_ids.insert(*id).second)
                     fail("duplicate @PG ID:" + *id);
+                if (auto pp = line_field(line, "PP"))
+                    pp_refs.emplace_back(n, *pp);
             }
         }
+        for (auto const & [line_no, pp] : pp_refs)
+            if (!pg_ids.count(pp))
+                throw parse_error{file, 0, "header line " + std::to_string(line_no) + ": @PG PP:" + pp +
+                                               " names no @PG ID"};
+    }
+
+    //! YYYY-MM-DD, optionally followed by a time ('T...'), with a plausible month and day.
+    static bool valid_date(std::string_view d)
+    {
+        auto digits = [&](std::size_t at, std::size_t n) {
+            if (d.size() < at + n)
+                return -1;
+            int v = 0;
+            for (std::size_t i = at; i < at + n; ++i)
+            {
+                if (d[i] < '0' || d[i] > '9')
+                    return -1;
+                v = v * 10 + (d[i] - '0');
+            }
+            return v;
+        };
+        int y = digits(0, 4), m = digits(5, 2), day = digits(8, 2);
+        return y >= 0 && d.size() >= 10 && d[4] == '-' && d[7] == '-' && m >= 1 && m <= 12 && day >= 1 && day <= 31 &&
+               (d.size() == 10 || d[10] == 'T' || d[10] == ' ');
     }
 
     static bool is_alpha(char c) noexcept { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }

@@ -3,6 +3,7 @@
 // B arrays as "B:<subtype>,v1,v2...").
 #pragma once
 
+#include <cerrno>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
@@ -46,8 +47,12 @@ inline bool parse_float(std::string_view s, float & v)
     if (i < s.size() && s[i] == '.')
     {
         ++i;
+        std::size_t after = 0;
         while (i < s.size() && s[i] >= '0' && s[i] <= '9')
-            ++i, ++digits;
+            ++i, ++after;
+        if (after == 0)
+            return false; // "10." does not match [0-9]*\.?[0-9]+
+        digits += after;
     }
     if (digits == 0)
         return false;
@@ -67,8 +72,9 @@ inline bool parse_float(std::string_view s, float & v)
     char buf[72];
     std::memcpy(buf, s.data(), s.size());
     buf[s.size()] = '\0';
+    errno = 0;
     v = std::strtof(buf, nullptr);
-    return true;
+    return errno != ERANGE; // overflow and underflow (denormals) are out of range for a 32-bit float
 }
 
 inline void put_int(std::string & out, std::int64_t v)
@@ -140,6 +146,17 @@ inline void parse_sam_record(std::string_view line, header const & h, record & r
         }
         if (cigar.empty())
             fail("empty CIGAR");
+        // H only first or last; S only next to the ends or to an H there (SAMv1 1.4.6).
+        std::size_t n = cigar.size();
+        for (std::size_t k = 0; k < n; ++k)
+        {
+            auto c = static_cast<cigar_code>(cigar_op_code(cigar[k]));
+            bool hard_ok = k == 0 || k + 1 == n;
+            bool soft_ok = hard_ok || (k == 1 && cigar_op_code(cigar[0]) == 5) ||
+                           (k + 2 == n && cigar_op_code(cigar[n - 1]) == 5);
+            if ((c == cigar_code::H && !hard_ok) || (c == cigar_code::S && !soft_ok))
+                fail("CIGAR '" + std::string{f[5]} + "' has a clip inside the alignment");
+        }
     }
     std::int32_t mtid = -1;
     if (f[6] == "=")
@@ -261,7 +278,7 @@ inline void parse_sam_record(std::string_view line, header const & h, record & r
             b += '\0';
             break;
         case 'H':
-            if (v.size() % 2 != 0 || v.find_first_not_of("0123456789ABCDEFabcdef") != std::string_view::npos)
+            if (v.size() % 2 != 0 || v.find_first_not_of("0123456789ABCDEF") != std::string_view::npos)
                 bad();
             b += 'H';
             b += v;
