@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cerrno>
+#include <array>
 #include <charconv>
 #include <cmath>
 #include <cstdint>
@@ -368,10 +369,19 @@ inline void format_sam_record(record const & r, header const & h, std::string & 
         out += '*';
     else
     {
-        std::size_t at = out.size();
-        out.resize(at + r.seq_length());
-        for (std::uint32_t i = 0; i < r.seq_length(); ++i)
-            out[at + i] = r.base(i);
+        // Two bases a byte through a 256-entry table of letter pairs.
+        static constexpr auto pairs = [] {
+            std::array<std::array<char, 2>, 256> t{};
+            for (int b = 0; b < 256; ++b)
+                t[b] = {seq_letters[b >> 4], seq_letters[b & 15]};
+            return t;
+        }();
+        std::size_t at = out.size(), n = r.seq_length();
+        out.resize(at + n + 1);
+        char const * packed = r.variable_data().data() + r.tags_offset() - n - (n + 1) / 2;
+        for (std::size_t i = 0; i < (n + 1) / 2; ++i)
+            std::memcpy(&out[at + 2 * i], pairs[static_cast<std::uint8_t>(packed[i])].data(), 2);
+        out.resize(at + n);
     }
     out += '\t';
     if (!r.has_qualities())

@@ -48,7 +48,8 @@ inline void decode_record(std::string_view b, std::size_t n_ref, record & r, std
         fail("BAM record fields run past its block_size");
     if (b[fixed_record_size + l_qname - 1] != '\0')
         fail("read name not NUL-terminated");
-    std::string data{b.substr(fixed_record_size)};
+    std::string data = std::move(r.mutable_data()); // reuse the record's buffer
+    data.assign(b.data() + fixed_record_size, b.size() - fixed_record_size);
     // Tags must walk cleanly to the end.
     std::size_t tags_at = static_cast<std::size_t>(need - fixed_record_size);
     std::string_view tags = std::string_view{data}.substr(tags_at);
