@@ -9,6 +9,7 @@ namespace wgskit::cli
 
 void register_faidx(CLI::App & app);
 void register_index(CLI::App & app);
+void register_map(CLI::App & app);
 void register_stats(CLI::App & app);
 void register_wgs(CLI::App & app);
 
