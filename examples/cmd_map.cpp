@@ -61,7 +61,7 @@ void register_map(CLI::App & app)
         std::string reference, reads1, reads2, output, read_group;
         unsigned threads = 1;
         bool interleaved = false;
-        std::size_t batch_pairs = 20000;
+        std::size_t batch_pairs = 10000;
     };
     auto opt = std::make_shared<options>();
     cmd->add_option("-t,--threads", opt->threads, "Worker threads (output is identical for any number)")
@@ -150,6 +150,7 @@ void register_map(CLI::App & app)
         auto consume = [&](batch &, result & out) { write(out.text); };
         pipeline_options po;
         po.threads = opt->threads;
+        po.max_in_flight = opt->threads + 1; // batches are large: bound the memory
         std::uint64_t const max_bases = std::uint64_t{1} << 40;
         if (paired)
         {

@@ -32,7 +32,7 @@ bwa index ref.fa 2>/dev/null
 
 timed() { # label reads out.sam command...
     local label=$1 reads=$2 out=$3; shift 3
-    /usr/bin/time -f "%e %U %S %M" -o time.txt "$@" > "$out"
+    /usr/bin/time -f "%e %U %S %M" -o time.txt "$@" > "$out" 2>> mappers.log
     read -r real user sys rss < time.txt
     awk -v l="$label" -v r="$real" -v u="$user" -v s="$sys" -v m="$rss" -v n="$reads" 'BEGIN {
         printf "%-26s wall %7.2f s  cpu %7.2f s  reads/s %9.0f (wall) %9.0f (cpu)  peak RSS %7.1f MB\n",

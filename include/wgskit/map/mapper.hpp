@@ -21,6 +21,7 @@
 #include <vector>
 
 #include <wgskit/align/batch.hpp>
+#include <wgskit/codec/twobit/packed_dna.hpp>
 #include <wgskit/fm/fmd_index.hpp>
 #include <wgskit/fm/smem.hpp>
 #include <wgskit/io/fastq.hpp>
@@ -87,9 +88,7 @@ public:
         {
             auto & regs = ws.regions[r];
             mark_primary(regs, reads.name(r));
-            std::size_t const first = out.size();
             emit_read(ws, reads, r, 0, regs, -1, out);
-            (void)first;
         }
     }
 
@@ -114,18 +113,6 @@ public:
     detail::insert_size_stats const & last_insert_stats() const noexcept { return last_stats_; }
 
 private:
-    static char complement(char c) noexcept
-    {
-        switch (c)
-        {
-            case 'A': case 'a': return 'T';
-            case 'C': case 'c': return 'G';
-            case 'G': case 'g': return 'C';
-            case 'T': case 't': return 'A';
-            default: return 'N';
-        }
-    }
-
     std::int32_t contig_id(std::uint32_t c) const noexcept { return static_cast<std::int32_t>(c); }
 
     std::vector<std::uint8_t> & new_buffer(workspace & ws, std::size_t & used) const
@@ -164,7 +151,8 @@ private:
             f.assign(s);
             rc.resize(s.size());
             for (std::size_t i = 0; i < s.size(); ++i)
-                rc[s.size() - 1 - i] = complement(s[i]);
+                rc[s.size() - 1 - i] = codec::twobit::complement_letter(
+                    static_cast<char>(s[i] >= 'a' && s[i] <= 'z' ? s[i] - 32 : s[i]));
             for (int o = 0; o < 2; ++o)
             {
                 auto const & src = ws.oriented[2 * r + o];
@@ -176,6 +164,11 @@ private:
             views[r] = f;
         }
         fm::collect_seeds(*index_, views, ws.seeds, opt_.seeds);
+        // The seeding passes may find one match twice (seeds come sorted by begin, end): locate it once.
+        for (auto & s : ws.seeds)
+            s.erase(std::unique(s.begin(), s.end(),
+                                [](fm::smem const & x, fm::smem const & y) { return x.begin == y.begin && x.end == y.end; }),
+                    s.end());
 
         // Chains of each read; one extension (left and right of its longest seed) per kept chain.
         struct pending
@@ -514,12 +507,12 @@ private:
 
     //! Records of one read: main placement index `main` (-1: its best), supplementary parts with SA tags.
     //! mapq_override >= 0 replaces the main record's MAPQ. Returns the number of records appended.
-    std::size_t emit_read(workspace const & ws, io::read_batch const & reads, std::size_t r, std::size_t read_index,
+    //! ws_offset: where the batch's reads start among the workspace's reads (mate 2 reads follow mate 1 reads).
+    std::size_t emit_read(workspace const & ws, io::read_batch const & reads, std::size_t r, std::size_t ws_offset,
                           std::vector<detail::region> const & regs, int mapq_override, std::vector<alignment> & out,
                           std::int64_t main = -1) const
     {
-        (void)read_index;
-        std::size_t const ws_read = r + read_index;
+        std::size_t const ws_read = r + ws_offset;
         alignment base;
         base.qname.assign(io::mate_base_name(reads.name(r)));
         base.read_group = opt_.read_group;
