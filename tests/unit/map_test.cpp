@@ -199,8 +199,8 @@ TEST_CASE("pairs: proper FR pairs, flags, mate fields, TLEN, rescue and unmapped
     }
     std::vector<map::alignment> out;
     m.map_paired(a, b, out, ws);
-    REQUIRE(m.last_insert_stats().valid);
-    CHECK(m.last_insert_stats().mean == Approx(400).margin(15));
+    REQUIRE(ws.insert_stats.valid);
+    CHECK(ws.insert_stats.mean == Approx(400).margin(15));
     std::size_t k = 0;
     for (std::size_t i = 0; i < a.size(); ++i)
     {

@@ -60,6 +60,7 @@ struct workspace
     std::vector<align::sequence_pair> jobs;
     std::vector<fm::hit> hits;
     std::unique_ptr<align::batch_aligner> extender, local;
+    detail::insert_size_stats insert_stats; //!< the distribution estimated from the last paired batch
 };
 
 class mapper
@@ -101,16 +102,13 @@ public:
         prepare(ws, mates1, &mates2);
         for (std::size_t r = 0; r < 2 * n; ++r)
             mark_primary(ws.regions[r], r < n ? mates1.name(r) : mates2.name(r - n));
-        auto const stats = insert_stats(ws, n);
+        auto const stats = estimate_insert_stats(ws, n);
         if (stats.valid)
             rescue(ws, mates1, mates2, stats);
         for (std::size_t i = 0; i < n; ++i)
             pair_and_emit(ws, mates1, mates2, i, stats, out);
-        last_stats_ = stats;
+        ws.insert_stats = stats;
     }
-
-    //! The insert-size distribution of the last paired batch (for logs and tests; not thread-safe).
-    detail::insert_size_stats const & last_insert_stats() const noexcept { return last_stats_; }
 
 private:
     std::int32_t contig_id(std::uint32_t c) const noexcept { return static_cast<std::int32_t>(c); }
@@ -149,6 +147,8 @@ private:
             auto & f = ws.oriented[2 * r];
             auto & rc = ws.oriented[2 * r + 1];
             f.assign(s);
+            for (auto & c : f) // SAM records show upper-case bases on both strands
+                c = static_cast<char>(c >= 'a' && c <= 'z' ? c - 32 : c);
             rc.resize(s.size());
             for (std::size_t i = 0; i < s.size(); ++i)
                 rc[s.size() - 1 - i] = codec::twobit::complement_letter(
@@ -346,7 +346,7 @@ private:
         return detail::mapping_quality(r, opt_.match, opt_.mismatch, static_cast<int>(opt_.seeds.min_seed_length));
     }
 
-    detail::insert_size_stats insert_stats(workspace const & ws, std::size_t n) const
+    detail::insert_size_stats estimate_insert_stats(workspace const & ws, std::size_t n) const
     {
         std::vector<std::int64_t> inserts;
         for (std::size_t i = 0; i < n; ++i)
@@ -648,6 +648,5 @@ private:
     map_options opt_;
     align::scoring_scheme scoring_;
     align::alignment_config extension_, local_;
-    mutable detail::insert_size_stats last_stats_;
 };
 } // namespace wgskit::map
