@@ -435,7 +435,8 @@ private:
         for (std::size_t j = 0; j < jobs.size(); ++j)
         {
             auto const & x = res[j];
-            if (x.score < opt_.min_score || x.path.empty())
+            // As in bwa: a rescued placement as weak as a minimal seed may still complete a pair.
+            if (x.score < static_cast<int>(opt_.seeds.min_seed_length) * opt_.match || x.path.empty())
                 continue;
             detail::region reg;
             reg.contig = jobs[j].contig;
@@ -583,7 +584,7 @@ private:
                         second = q;
                 }
             std::int64_t const unpaired = r1[0].score + r2[0].score - opt_.unpaired_penalty;
-            if (best >= 0 && best > unpaired && r1[bi].score >= opt_.min_score && r2[bj].score >= opt_.min_score)
+            if (best >= 0 && best > unpaired)
             {
                 proper = true;
                 main1 = static_cast<std::int64_t>(bi);
