@@ -10,6 +10,7 @@ namespace wgskit::cli
 void register_count(CLI::App & app);
 void register_faidx(CLI::App & app);
 void register_index(CLI::App & app);
+void register_map(CLI::App & app);
 void register_sort(CLI::App & app);
 void register_stats(CLI::App & app);
 void register_wgs(CLI::App & app);

@@ -46,6 +46,7 @@ int main(int argc, char ** argv)
     wgskit::cli::register_count(app);
     wgskit::cli::register_faidx(app);
     wgskit::cli::register_index(app);
+    wgskit::cli::register_map(app);
     wgskit::cli::register_sort(app);
     wgskit::cli::register_stats(app);
     wgskit::cli::register_wgs(app);

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <wgskit/align/all.hpp>
+#include <wgskit/bam/all.hpp>
 #include <wgskit/codec/bgzf/all.hpp>
 #include <wgskit/codec/rans/all.hpp>
 #include <wgskit/codec/twobit/all.hpp>
@@ -9,6 +10,7 @@
 #include <wgskit/fm/all.hpp>
 #include <wgskit/io/all.hpp>
 #include <wgskit/kmer/all.hpp>
+#include <wgskit/map/all.hpp>
 #include <wgskit/qc/all.hpp>
 #include <wgskit/simd/all.hpp>
 #include <wgskit/version.hpp>

@@ -1,0 +1,653 @@
+// Short-read mapper (bwa mem class): SMEM seeds with re-seeding, chains, banded SIMD extension both ways with
+// z-drop and clipping, primary/secondary/supplementary records, bwa's MAPQ model; for pairs the batch's
+// insert-size distribution, mate rescue by SIMD local alignment in the window it implies, and the pairing score.
+//
+//   auto index = fm::fmd_index::load("ref.fa.wgsx");
+//   map::mapper m{index, map::map_options{}};
+//   map::workspace ws;                       // one per thread
+//   std::vector<map::alignment> out;
+//   m.map_paired(mates1, mates2, out, ws);   // records of pair i, then pair i + 1 ... (input order)
+//
+// A batch's output depends only on the batch (the insert-size distribution is estimated from its own pairs), so
+// cutting the input into the same batches gives the same output for any number of threads.
+#pragma once
+#include <algorithm>
+#include <cmath>
+#include <deque>
+#include <memory>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <wgskit/align/batch.hpp>
+#include <wgskit/codec/twobit/packed_dna.hpp>
+#include <wgskit/fm/fmd_index.hpp>
+#include <wgskit/fm/smem.hpp>
+#include <wgskit/io/fastq.hpp>
+#include <wgskit/io/paired_fastq.hpp>
+#include <wgskit/map/alignment.hpp>
+#include <wgskit/map/detail/chain.hpp>
+#include <wgskit/map/detail/pairing.hpp>
+#include <wgskit/map/detail/region.hpp>
+
+namespace wgskit::map
+{
+struct map_options
+{
+    fm::seed_options seeds{};
+    detail::chain_options chains{};
+    int match = 1, mismatch = 4, gap_open = 6, gap_extend = 1; //!< bwa -A -B -O -E
+    int band = 100;              //!< bwa -w
+    int zdrop = 100;             //!< bwa -d
+    int clip_penalty = 5;        //!< bwa -L
+    int unpaired_penalty = 17;   //!< bwa -U
+    int min_score = 30;          //!< bwa -T: alignments scoring less are not output
+    double mask_level = 0.5;     //!< overlap on the read that makes one alignment secondary to a better one
+    std::size_t max_rescues = 4; //!< placements of a read whose mate is searched for by local alignment
+    std::string read_group;      //!< RG:Z value of every record (empty: none)
+};
+
+//! Buffers reused between batches: one per thread.
+struct workspace
+{
+    std::vector<std::string> oriented;              //!< read k: forward at 2k, reverse complement at 2k + 1
+    std::vector<std::vector<std::uint8_t>> codes;   //!< the same, encoded
+    std::vector<std::vector<fm::smem>> seeds;
+    std::vector<std::vector<detail::region>> regions;
+    std::vector<double> repetitive;
+    std::deque<std::vector<std::uint8_t>> buffers;  //!< extension / rescue sequences of the batch (stable references)
+    std::vector<align::sequence_pair> jobs;
+    std::vector<fm::hit> hits;
+    std::unique_ptr<align::batch_aligner> extender, local;
+    detail::insert_size_stats insert_stats; //!< the distribution estimated from the last paired batch
+};
+
+class mapper
+{
+public:
+    mapper(fm::fmd_index const & index, map_options options) : index_{&index}, opt_{std::move(options)}
+    {
+        scoring_ = align::scoring_scheme::simple(opt_.match, -opt_.mismatch, opt_.gap_open, opt_.gap_extend, -1);
+        extension_.mode = align::alignment_mode::extension;
+        extension_.scoring = scoring_;
+        extension_.band = opt_.band;
+        extension_.zdrop = opt_.zdrop;
+        extension_.clip_penalty = opt_.clip_penalty;
+        local_.mode = align::alignment_mode::local;
+        local_.scoring = scoring_;
+    }
+
+    map_options const & options() const noexcept { return opt_; }
+
+    //! Single-end: the records of read 0, then read 1, ...
+    void map_single(io::read_batch const & reads, std::vector<alignment> & out, workspace & ws) const
+    {
+        out.clear();
+        prepare(ws, reads, nullptr);
+        for (std::size_t r = 0; r < reads.size(); ++r)
+        {
+            auto & regs = ws.regions[r];
+            mark_primary(regs, reads.name(r));
+            emit_read(ws, reads, r, 0, regs, -1, out);
+        }
+    }
+
+    //! Paired-end: mates1[i] pairs with mates2[i]; the records of pair 0 (mate 1's, then mate 2's), then pair 1...
+    void map_paired(io::read_batch const & mates1, io::read_batch const & mates2, std::vector<alignment> & out,
+                    workspace & ws) const
+    {
+        out.clear();
+        std::size_t const n = mates1.size();
+        prepare(ws, mates1, &mates2);
+        for (std::size_t r = 0; r < 2 * n; ++r)
+            mark_primary(ws.regions[r], r < n ? mates1.name(r) : mates2.name(r - n));
+        auto const stats = estimate_insert_stats(ws, n);
+        if (stats.valid)
+            rescue(ws, mates1, mates2, stats);
+        for (std::size_t i = 0; i < n; ++i)
+            pair_and_emit(ws, mates1, mates2, i, stats, out);
+        ws.insert_stats = stats;
+    }
+
+private:
+    std::int32_t contig_id(std::uint32_t c) const noexcept { return static_cast<std::int32_t>(c); }
+
+    std::vector<std::uint8_t> & new_buffer(workspace & ws, std::size_t & used) const
+    {
+        if (used == ws.buffers.size())
+            ws.buffers.emplace_back();
+        auto & b = ws.buffers[used++];
+        b.clear();
+        return b;
+    }
+
+    void encode_reference(std::vector<std::uint8_t> & out, std::uint32_t contig, std::uint64_t b, std::uint64_t e,
+                          bool reversed) const
+    {
+        std::string const s = index_->contig_sequence(contig, b, e);
+        out.resize(s.size());
+        for (std::size_t i = 0; i < s.size(); ++i)
+            out[reversed ? s.size() - 1 - i : i] = align::encode_base(s[i]);
+    }
+
+    //! Seeds, chains and extensions of all reads of the batch (mate 2 reads follow mate 1 reads).
+    void prepare(workspace & ws, io::read_batch const & a, io::read_batch const * b) const
+    {
+        std::size_t const n = a.size() + (b ? b->size() : 0);
+        auto seq = [&](std::size_t r) { return r < a.size() ? a.sequence(r) : b->sequence(r - a.size()); };
+        ws.oriented.resize(2 * n);
+        ws.codes.resize(2 * n);
+        ws.regions.assign(n, {});
+        ws.repetitive.assign(n, 0.0);
+        std::vector<std::string_view> views(n);
+        for (std::size_t r = 0; r < n; ++r)
+        {
+            auto const s = seq(r);
+            auto & f = ws.oriented[2 * r];
+            auto & rc = ws.oriented[2 * r + 1];
+            f.assign(s);
+            for (auto & c : f) // SAM records show upper-case bases on both strands
+                c = static_cast<char>(c >= 'a' && c <= 'z' ? c - 32 : c);
+            rc.resize(s.size());
+            for (std::size_t i = 0; i < s.size(); ++i)
+                rc[s.size() - 1 - i] = codec::twobit::complement_letter(
+                    static_cast<char>(s[i] >= 'a' && s[i] <= 'z' ? s[i] - 32 : s[i]));
+            for (int o = 0; o < 2; ++o)
+            {
+                auto const & src = ws.oriented[2 * r + o];
+                auto & c = ws.codes[2 * r + o];
+                c.resize(src.size());
+                for (std::size_t i = 0; i < src.size(); ++i)
+                    c[i] = align::encode_base(src[i]);
+            }
+            views[r] = f;
+        }
+        fm::collect_seeds(*index_, views, ws.seeds, opt_.seeds);
+        // The seeding passes may find one match twice (seeds come sorted by begin, end): locate it once.
+        for (auto & s : ws.seeds)
+            s.erase(std::unique(s.begin(), s.end(),
+                                [](fm::smem const & x, fm::smem const & y) { return x.begin == y.begin && x.end == y.end; }),
+                    s.end());
+
+        // Chains of each read; one extension (left and right of its longest seed) per kept chain.
+        struct pending
+        {
+            std::size_t read;
+            detail::region partial; // the seed
+            std::int64_t left_job = -1, right_job = -1;
+        };
+        std::vector<pending> todo;
+        ws.jobs.clear();
+        std::size_t used = 0;
+        std::vector<detail::placed_seed> placed;
+        for (std::size_t r = 0; r < n; ++r)
+        {
+            auto const len = static_cast<std::uint32_t>(views[r].size());
+            placed.clear();
+            std::vector<std::pair<std::uint64_t, std::uint64_t>> rep;
+            for (auto const & s : ws.seeds[r])
+            {
+                if (s.interval.s > opt_.seeds.max_occ)
+                    rep.emplace_back(s.begin, s.end);
+                ws.hits = index_->locate(s.interval, s.length(), opt_.seeds.max_occ);
+                for (auto const & h : ws.hits)
+                {
+                    if (index_->overlaps_ambiguous(h.contig, h.pos, s.length()))
+                        continue;
+                    placed.push_back({h.contig, h.reverse, h.pos, h.reverse ? len - s.end : s.begin, s.length()});
+                }
+            }
+            ws.repetitive[r] = len ? static_cast<double>(detail::covered_length(rep)) / len : 0.0;
+            auto chains = detail::build_chains(placed, opt_.chains);
+            detail::filter_chains(chains, opt_.chains);
+            for (auto const & c : chains)
+            {
+                auto const & s = *std::max_element(c.seeds.begin(), c.seeds.end(),
+                                                   [](auto const & x, auto const & y) { return x.length < y.length; });
+                pending p{r, {}, -1, -1};
+                p.partial.contig = s.contig;
+                p.partial.reverse = s.reverse;
+                p.partial.ref_begin = s.ref_begin;
+                p.partial.ref_end = s.ref_begin + s.length;
+                p.partial.query_begin = s.query_begin;
+                p.partial.query_end = s.query_begin + s.length;
+                p.partial.score = static_cast<std::int32_t>(s.length) * opt_.match;
+                auto const & q = ws.codes[2 * r + (s.reverse ? 1 : 0)];
+                std::uint64_t const contig_len = index_->contig_length(s.contig);
+                if (s.query_begin > 0 && s.ref_begin > 0)
+                {
+                    auto & qb = new_buffer(ws, used);
+                    qb.assign(q.rbegin() + (len - s.query_begin), q.rend());
+                    auto & tb = new_buffer(ws, used);
+                    std::uint64_t const w = std::min<std::uint64_t>(s.ref_begin, s.query_begin + opt_.band);
+                    encode_reference(tb, s.contig, s.ref_begin - w, s.ref_begin, true);
+                    p.left_job = static_cast<std::int64_t>(ws.jobs.size());
+                    ws.jobs.push_back({qb, tb});
+                }
+                std::uint32_t const qe = s.query_begin + s.length;
+                std::uint64_t const re = s.ref_begin + s.length;
+                if (qe < len && re < contig_len)
+                {
+                    auto & qb = new_buffer(ws, used);
+                    qb.assign(q.begin() + qe, q.end());
+                    auto & tb = new_buffer(ws, used);
+                    std::uint64_t const e = std::min<std::uint64_t>(contig_len, re + (len - qe) + opt_.band);
+                    encode_reference(tb, s.contig, re, e, false);
+                    p.right_job = static_cast<std::int64_t>(ws.jobs.size());
+                    ws.jobs.push_back({qb, tb});
+                }
+                todo.push_back(std::move(p));
+            }
+        }
+        if (!ws.extender)
+            ws.extender = std::make_unique<align::batch_aligner>(extension_);
+        auto const & res = ws.extender->align(ws.jobs);
+        for (auto & p : todo)
+        {
+            auto & reg = p.partial;
+            std::uint32_t const seed_length = reg.query_end - reg.query_begin;
+            align::cigar path;
+            if (p.left_job >= 0)
+            {
+                auto const & x = res[static_cast<std::size_t>(p.left_job)];
+                reg.score += x.to_query_end ? x.end_to_end_score : x.score;
+                reg.query_begin -= x.query_end;
+                reg.ref_begin -= x.target_end;
+                for (auto it = x.path.rbegin(); it != x.path.rend(); ++it)
+                    detail::push_op(path, it->op, it->length);
+            }
+            detail::push_op(path, 'M', seed_length);
+            if (p.right_job >= 0)
+            {
+                auto const & x = res[static_cast<std::size_t>(p.right_job)];
+                reg.score += x.to_query_end ? x.end_to_end_score : x.score;
+                reg.query_end += x.query_end;
+                reg.ref_end += x.target_end;
+                for (auto const & e : x.path)
+                    detail::push_op(path, e.op, e.length);
+            }
+            reg.path = std::move(path);
+            reg.repetitive = ws.repetitive[p.read];
+            ws.regions[p.read].push_back(std::move(reg));
+        }
+    }
+
+    //! Deterministic tie-breaker between equal scores (bwa breaks ties pseudo-randomly by a hash).
+    static std::uint64_t tie_hash(std::string_view name, detail::region const & r) noexcept
+    {
+        std::uint64_t h = 1469598103934665603ull;
+        for (char c : name)
+            h = (h ^ static_cast<unsigned char>(c)) * 1099511628211ull;
+        h ^= r.ref_begin * 0x9E3779B97F4A7C15ull + r.contig + (r.reverse ? 0x55 : 0);
+        h ^= h >> 29;
+        return h * 0xBF58476D1CE4E5B9ull;
+    }
+
+    //! Sorts by score, removes duplicates of one placement, and marks each region secondary to the first better
+    //! one covering the same part of the read (recording the best competitor's score and the near-ties).
+    void mark_primary(std::vector<detail::region> & regs, std::string_view name) const
+    {
+        std::sort(regs.begin(), regs.end(), [&](auto const & x, auto const & y) {
+            if (x.score != y.score)
+                return x.score > y.score;
+            return tie_hash(name, x) < tie_hash(name, y);
+        });
+        std::vector<detail::region> kept;
+        for (auto & r : regs)
+        {
+            bool dup = false;
+            for (auto const & k : kept)
+                if (k.contig == r.contig && k.reverse == r.reverse &&
+                    std::min(k.ref_end, r.ref_end) > std::max(k.ref_begin, r.ref_begin) &&
+                    std::min(k.query_end, r.query_end) > std::max(k.query_begin, r.query_begin) &&
+                    (k.ref_begin - k.query_begin == r.ref_begin - r.query_begin ||
+                     k.ref_end == r.ref_end || k.ref_begin == r.ref_begin))
+                {
+                    dup = true;
+                    break;
+                }
+            if (!dup)
+                kept.push_back(std::move(r));
+        }
+        regs = std::move(kept);
+        int const near = std::max(opt_.match + opt_.mismatch, opt_.gap_open + opt_.gap_extend);
+        for (std::size_t i = 0; i < regs.size(); ++i)
+        {
+            regs[i].secondary_of = -1;
+            regs[i].sub = 0;
+            regs[i].sub_count = 0;
+        }
+        for (std::size_t i = 0; i < regs.size(); ++i)
+        {
+            for (std::size_t j = 0; j < i; ++j)
+            {
+                if (regs[j].secondary_of >= 0)
+                    continue;
+                std::uint32_t const b = std::max(regs[i].query_begin, regs[j].query_begin);
+                std::uint32_t const e = std::min(regs[i].query_end, regs[j].query_end);
+                std::uint32_t const shorter = std::min(regs[i].query_end - regs[i].query_begin,
+                                                       regs[j].query_end - regs[j].query_begin);
+                if (e > b && e - b >= opt_.mask_level * shorter)
+                {
+                    regs[i].secondary_of = static_cast<std::int32_t>(j);
+                    if (regs[j].sub == 0)
+                        regs[j].sub = regs[i].score;
+                    if (regs[i].score >= regs[j].score - near)
+                        ++regs[j].sub_count;
+                    break;
+                }
+            }
+        }
+    }
+
+    int mapq(detail::region const & r) const
+    {
+        return detail::mapping_quality(r, opt_.match, opt_.mismatch, static_cast<int>(opt_.seeds.min_seed_length));
+    }
+
+    detail::insert_size_stats estimate_insert_stats(workspace const & ws, std::size_t n) const
+    {
+        std::vector<std::int64_t> inserts;
+        for (std::size_t i = 0; i < n; ++i)
+        {
+            auto const & a = ws.regions[i];
+            auto const & b = ws.regions[n + i];
+            if (a.empty() || b.empty() || a[0].contig != b[0].contig || mapq(a[0]) < 20 || mapq(b[0]) < 20)
+                continue;
+            auto const ins = detail::fr_insert(a[0].reverse, a[0].ref_begin, a[0].ref_end, b[0].reverse,
+                                               b[0].ref_begin, b[0].ref_end);
+            if (ins > 0)
+                inserts.push_back(ins);
+        }
+        return detail::estimate_insert_size(std::move(inserts));
+    }
+
+    //! Whether placement m of the mate agrees with placement a under the distribution.
+    static bool consistent(detail::region const & a, detail::region const & m, detail::insert_size_stats const & st)
+    {
+        if (a.contig != m.contig)
+            return false;
+        auto const ins = detail::fr_insert(a.reverse, a.ref_begin, a.ref_end, m.reverse, m.ref_begin, m.ref_end);
+        return ins >= st.low && ins <= st.high;
+    }
+
+    //! Mate rescue: for the best placements of each read, a local alignment of its mate (opposite strand) in the
+    //! window the insert-size range implies, unless the mate already has a placement there.
+    void rescue(workspace & ws, io::read_batch const & m1, io::read_batch const & m2,
+                detail::insert_size_stats const & st) const
+    {
+        std::size_t const n = m1.size();
+        struct job
+        {
+            std::size_t mate;
+            std::uint32_t contig;
+            bool reverse;
+            std::uint64_t window_begin;
+        };
+        std::vector<job> jobs;
+        ws.jobs.clear();
+        std::size_t used = 0;
+        for (std::size_t r = 0; r < 2 * n; ++r)
+        {
+            std::size_t const mate = r < n ? r + n : r - n;
+            auto const & regs = ws.regions[r];
+            if (regs.empty())
+                continue;
+            std::size_t tried = 0;
+            for (std::size_t k = 0; k < regs.size() && tried < opt_.max_rescues; ++k)
+            {
+                auto const & a = regs[k];
+                if (a.score < regs[0].score - opt_.unpaired_penalty)
+                    break;
+                ++tried;
+                bool found = false;
+                for (auto const & m : ws.regions[mate])
+                    found = found || consistent(a, m, st);
+                if (found)
+                    continue;
+                auto const mate_len = static_cast<std::int64_t>(ws.oriented[2 * mate].size());
+                std::int64_t const clen = static_cast<std::int64_t>(index_->contig_length(a.contig));
+                std::int64_t b, e;
+                if (!a.reverse) // mate on the reverse strand, its end in [begin + low, begin + high]
+                    b = static_cast<std::int64_t>(a.ref_begin) + st.low - mate_len,
+                    e = static_cast<std::int64_t>(a.ref_begin) + st.high;
+                else // mate forward, its begin in [end - high, end - low]
+                    b = static_cast<std::int64_t>(a.ref_end) - st.high,
+                    e = static_cast<std::int64_t>(a.ref_end) - st.low + mate_len;
+                b = std::max<std::int64_t>(b, 0);
+                e = std::min(e, clen);
+                if (e - b < mate_len / 2)
+                    continue;
+                bool const mate_reverse = !a.reverse;
+                auto & tb = new_buffer(ws, used);
+                encode_reference(tb, a.contig, static_cast<std::uint64_t>(b), static_cast<std::uint64_t>(e), false);
+                jobs.push_back({mate, a.contig, mate_reverse, static_cast<std::uint64_t>(b)});
+                ws.jobs.push_back({ws.codes[2 * mate + (mate_reverse ? 1 : 0)], tb});
+            }
+        }
+        if (jobs.empty())
+            return;
+        if (!ws.local)
+            ws.local = std::make_unique<align::batch_aligner>(local_);
+        auto const & res = ws.local->align(ws.jobs);
+        std::vector<bool> changed(2 * n, false);
+        for (std::size_t j = 0; j < jobs.size(); ++j)
+        {
+            auto const & x = res[j];
+            // As in bwa: a rescued placement as weak as a minimal seed may still complete a pair.
+            if (x.score < static_cast<int>(opt_.seeds.min_seed_length) * opt_.match || x.path.empty())
+                continue;
+            detail::region reg;
+            reg.contig = jobs[j].contig;
+            reg.reverse = jobs[j].reverse;
+            reg.ref_begin = jobs[j].window_begin + x.target_begin;
+            reg.ref_end = jobs[j].window_begin + x.target_end;
+            reg.query_begin = x.query_begin;
+            reg.query_end = x.query_end;
+            reg.score = x.score;
+            reg.path = x.path;
+            reg.repetitive = ws.repetitive[jobs[j].mate];
+            ws.regions[jobs[j].mate].push_back(std::move(reg));
+            changed[jobs[j].mate] = true;
+        }
+        for (std::size_t r = 0; r < 2 * n; ++r)
+            if (changed[r])
+                mark_primary(ws.regions[r], r < n ? m1.name(r) : m2.name(r - n));
+    }
+
+    //! Fills the placement fields of a record from region reg of a read of length len.
+    void place(alignment & rec, detail::region const & reg, workspace const & ws, std::size_t read,
+               std::string_view qual) const
+    {
+        auto const len = static_cast<std::uint32_t>(ws.oriented[2 * read].size());
+        rec.contig = contig_id(reg.contig);
+        rec.pos = static_cast<std::int64_t>(reg.ref_begin);
+        if (reg.reverse)
+            rec.flag |= flag::reverse;
+        rec.cigar.clear();
+        detail::push_op(rec.cigar, 'S', reg.query_begin);
+        for (auto const & e : reg.path)
+            detail::push_op(rec.cigar, e.op, e.length);
+        detail::push_op(rec.cigar, 'S', len - reg.query_end);
+        auto const & s = ws.oriented[2 * read + (reg.reverse ? 1 : 0)];
+        rec.seq = s;
+        rec.qual.assign(qual);
+        if (reg.reverse)
+            std::reverse(rec.qual.begin(), rec.qual.end());
+        std::string const ref = index_->contig_sequence(reg.contig, reg.ref_begin, reg.ref_end);
+        std::uint32_t nm = 0;
+        detail::edit_tags(reg.path, s, reg.query_begin, ref, nm, rec.md);
+        rec.nm = static_cast<std::int32_t>(nm);
+        rec.as = reg.score;
+        rec.xs = reg.sub > 0 ? reg.sub : -1;
+    }
+
+    //! The other non-secondary placements of a read, as supplementary candidates, best first.
+    std::vector<std::size_t> output_regions(std::vector<detail::region> const & regs, std::size_t main) const
+    {
+        std::vector<std::size_t> out{main};
+        for (std::size_t k = 0; k < regs.size(); ++k)
+        {
+            if (k == main || regs[k].secondary_of >= 0 || regs[k].score < opt_.min_score)
+                continue;
+            bool overlaps = false;
+            for (auto o : out)
+            {
+                std::uint32_t const b = std::max(regs[k].query_begin, regs[o].query_begin);
+                std::uint32_t const e = std::min(regs[k].query_end, regs[o].query_end);
+                std::uint32_t const shorter = std::min(regs[k].query_end - regs[k].query_begin,
+                                                       regs[o].query_end - regs[o].query_begin);
+                overlaps = overlaps || (e > b && e - b >= opt_.mask_level * shorter);
+            }
+            if (!overlaps)
+                out.push_back(k);
+        }
+        return out;
+    }
+
+    //! Records of one read: main placement index `main` (-1: its best), supplementary parts with SA tags.
+    //! mapq_override >= 0 replaces the main record's MAPQ. Returns the number of records appended.
+    //! ws_offset: where the batch's reads start among the workspace's reads (mate 2 reads follow mate 1 reads).
+    std::size_t emit_read(workspace const & ws, io::read_batch const & reads, std::size_t r, std::size_t ws_offset,
+                          std::vector<detail::region> const & regs, int mapq_override, std::vector<alignment> & out,
+                          std::int64_t main = -1) const
+    {
+        std::size_t const ws_read = r + ws_offset;
+        alignment base;
+        base.qname.assign(io::mate_base_name(reads.name(r)));
+        base.read_group = opt_.read_group;
+        if (main < 0 && (regs.empty() || regs[0].score < opt_.min_score))
+        {
+            base.flag = flag::unmapped;
+            base.seq.assign(reads.sequence(r));
+            base.qual.assign(reads.qualities(r));
+            out.push_back(std::move(base));
+            return 1;
+        }
+        std::size_t const m = main < 0 ? 0 : static_cast<std::size_t>(main);
+        auto const parts = output_regions(regs, m);
+        std::size_t const first = out.size();
+        for (std::size_t p = 0; p < parts.size(); ++p)
+        {
+            alignment rec = base;
+            if (p > 0)
+                rec.flag |= flag::supplementary;
+            place(rec, regs[parts[p]], ws, ws_read, reads.qualities(r));
+            rec.mapq = static_cast<std::uint8_t>(p == 0 && mapq_override >= 0 ? mapq_override : mapq(regs[parts[p]]));
+            out.push_back(std::move(rec));
+        }
+        if (parts.size() > 1)
+            for (std::size_t p = 0; p < parts.size(); ++p)
+                for (std::size_t q = 0; q < parts.size(); ++q)
+                {
+                    if (p == q)
+                        continue;
+                    auto const & o = out[first + q];
+                    auto & sa = out[first + p].sa;
+                    sa += std::string{index_->contig_name(static_cast<std::size_t>(o.contig))};
+                    sa += ',' + std::to_string(o.pos + 1) + ',' + ((o.flag & flag::reverse) ? '-' : '+') + ',' +
+                          align::to_string(o.cigar) + ',' + std::to_string(o.mapq) + ',' + std::to_string(o.nm) + ';';
+                }
+        return parts.size();
+    }
+
+    void pair_and_emit(workspace & ws, io::read_batch const & m1, io::read_batch const & m2, std::size_t i,
+                       detail::insert_size_stats const & st, std::vector<alignment> & out) const
+    {
+        std::size_t const n = m1.size();
+        auto const & r1 = ws.regions[i];
+        auto const & r2 = ws.regions[n + i];
+        std::int64_t main1 = -1, main2 = -1;
+        int q1 = -1, q2 = -1;
+        bool proper = false;
+        if (st.valid && !r1.empty() && !r2.empty())
+        {
+            // Best and second-best pairing scores over placements facing each other within the range.
+            std::int64_t best = -1, second = -1;
+            std::size_t bi = 0, bj = 0;
+            std::size_t const lim = 16;
+            for (std::size_t a = 0; a < r1.size() && a < lim; ++a)
+                for (std::size_t b = 0; b < r2.size() && b < lim; ++b)
+                {
+                    if (!consistent(r1[a], r2[b], st))
+                        continue;
+                    auto const ins = detail::fr_insert(r1[a].reverse, r1[a].ref_begin, r1[a].ref_end, r2[b].reverse,
+                                                       r2[b].ref_begin, r2[b].ref_end);
+                    double const ns = st.sd > 0 ? std::abs(ins - st.mean) / st.sd : 0.0;
+                    double const prob = std::max(1e-300, std::erfc(ns * M_SQRT1_2));
+                    auto const q = static_cast<std::int64_t>(r1[a].score + r2[b].score +
+                                                             0.721 * std::log(prob) * opt_.match + 0.499);
+                    if (q > best)
+                        second = best, best = q, bi = a, bj = b;
+                    else if (q > second)
+                        second = q;
+                }
+            std::int64_t const unpaired = r1[0].score + r2[0].score - opt_.unpaired_penalty;
+            if (best >= 0 && best > unpaired)
+            {
+                proper = true;
+                main1 = static_cast<std::int64_t>(bi);
+                main2 = static_cast<std::int64_t>(bj);
+                std::int64_t const sub = std::max(second, unpaired);
+                int const q_pe = detail::margin_quality(static_cast<int>(best - sub), opt_.match);
+                auto se = [&](std::vector<detail::region> const & regs, std::size_t k) {
+                    detail::region r = regs[k];
+                    if (r.secondary_of >= 0)
+                        r.sub = std::max(r.sub, regs[static_cast<std::size_t>(r.secondary_of)].score);
+                    int q = mapq(r);
+                    if (q < q_pe)
+                        q = std::min(q_pe, q + 40);
+                    return std::min(q, 60);
+                };
+                q1 = se(r1, bi);
+                q2 = se(r2, bj);
+            }
+        }
+        std::size_t const start1 = out.size();
+        std::size_t const c1 = emit_read(ws, m1, i, 0, r1, q1, out, main1);
+        std::size_t const start2 = out.size();
+        std::size_t const c2 = emit_read(ws, m2, i, n, r2, q2, out, main2);
+        alignment & a = out[start1];
+        alignment & b = out[start2];
+        bool const a_mapped = !(a.flag & flag::unmapped), b_mapped = !(b.flag & flag::unmapped);
+        // An unmapped read takes its mate's position (SAM convention).
+        if (!a_mapped && b_mapped)
+            a.contig = b.contig, a.pos = b.pos;
+        if (!b_mapped && a_mapped)
+            b.contig = a.contig, b.pos = a.pos;
+        auto fill = [&](std::size_t from, std::size_t count, alignment const & mate, std::uint16_t which,
+                        bool mate_mapped) {
+            for (std::size_t k = from; k < from + count; ++k)
+            {
+                auto & rec = out[k];
+                rec.flag |= flag::paired | which;
+                if (proper)
+                    rec.flag |= flag::proper_pair;
+                if (!mate_mapped)
+                    rec.flag |= flag::mate_unmapped;
+                if (mate.flag & flag::reverse)
+                    rec.flag |= flag::mate_reverse;
+                rec.mate_contig = mate.contig;
+                rec.mate_pos = mate.pos;
+                bool const mapped = !(rec.flag & flag::unmapped);
+                if (mapped && mate_mapped && rec.contig == mate.contig)
+                {
+                    std::int64_t const e = rec.pos + static_cast<std::int64_t>(detail::reference_length(rec.cigar));
+                    std::int64_t const me =
+                        mate.pos + static_cast<std::int64_t>(detail::reference_length(mate.cigar));
+                    rec.tlen = detail::template_length(rec.pos, e, mate.pos, me, which == flag::first);
+                }
+            }
+        };
+        alignment const a_copy = a, b_copy = b;
+        fill(start1, c1, b_copy, flag::first, b_mapped);
+        fill(start2, c2, a_copy, flag::second, a_mapped);
+    }
+
+    fm::fmd_index const * index_;
+    map_options opt_;
+    align::scoring_scheme scoring_;
+    align::alignment_config extension_, local_;
+};
+} // namespace wgskit::map
