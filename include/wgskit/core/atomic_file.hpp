@@ -1,6 +1,8 @@
 // Crash-safe outputs: bytes go to a temporary file in the target's folder, which is renamed over the target only
 // when everything was written and closed. A failure, an exception or a destructor without commit() removes the
 // temporary, so no half-written file ever stands under a final name. Every writer of wgskit goes through here.
+// A target that exists and is not a regular file (/dev/stdout, a FIFO, /dev/null) is written in place: renaming
+// over it would replace the device with a file.
 #pragma once
 
 #include <atomic>
@@ -12,6 +14,7 @@
 #include <utility>
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <wgskit/core/exception.hpp>
@@ -25,6 +28,15 @@ public:
     //! Creates "<path>.tmp.<pid>.<n>" beside path.
     explicit atomic_output_file(std::string path) : path_{std::move(path)}
     {
+        struct ::stat st{};
+        if (::stat(path_.c_str(), &st) == 0 && !S_ISREG(st.st_mode))
+        {
+            in_place_ = true;
+            fd_ = ::open(path_.c_str(), O_WRONLY | O_CLOEXEC);
+            if (fd_ < 0)
+                throw io_error{path_, failure("cannot open")};
+            return;
+        }
         static std::atomic<unsigned> counter{0};
         temp_ = path_ + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(counter++);
         fd_ = ::open(temp_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -74,9 +86,12 @@ public:
         if (::close(std::exchange(fd_, -1)) != 0)
         {
             std::string const why = failure("close failed");
-            ::unlink(temp_.c_str());
+            if (!in_place_)
+                ::unlink(temp_.c_str());
             throw io_error{path_, why};
         }
+        if (in_place_)
+            return;
         if (::rename(temp_.c_str(), path_.c_str()) != 0)
         {
             std::string const why = failure("cannot rename " + temp_);
@@ -91,7 +106,8 @@ public:
         if (fd_ < 0)
             return;
         ::close(std::exchange(fd_, -1));
-        ::unlink(temp_.c_str());
+        if (!in_place_)
+            ::unlink(temp_.c_str());
     }
 
 private:
@@ -100,6 +116,7 @@ private:
     std::string path_;
     std::string temp_;
     int fd_ = -1;
+    bool in_place_ = false; // the target is a device or FIFO
     std::uint64_t written_ = 0;
 };
 
