@@ -60,6 +60,17 @@ struct cigar_element
 
 using cigar = std::vector<cigar_element>;
 
+//! Appends length x op to a CIGAR, merging with the last element when it has the same operation.
+inline void append_op(cigar & c, char op, std::uint32_t length = 1)
+{
+    if (length == 0)
+        return;
+    if (!c.empty() && c.back().op == op)
+        c.back().length += length;
+    else
+        c.push_back({length, op});
+}
+
 inline std::string to_string(cigar const & c)
 {
     std::string s;

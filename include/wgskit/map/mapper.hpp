@@ -255,9 +255,9 @@ private:
                 reg.query_begin -= x.query_end;
                 reg.ref_begin -= x.target_end;
                 for (auto it = x.path.rbegin(); it != x.path.rend(); ++it)
-                    detail::push_op(path, it->op, it->length);
+                    align::append_op(path, it->op, it->length);
             }
-            detail::push_op(path, 'M', seed_length);
+            align::append_op(path, 'M', seed_length);
             if (p.right_job >= 0)
             {
                 auto const & x = res[static_cast<std::size_t>(p.right_job)];
@@ -265,7 +265,7 @@ private:
                 reg.query_end += x.query_end;
                 reg.ref_end += x.target_end;
                 for (auto const & e : x.path)
-                    detail::push_op(path, e.op, e.length);
+                    align::append_op(path, e.op, e.length);
             }
             reg.path = std::move(path);
             reg.repetitive = ws.repetitive[p.read];
@@ -466,10 +466,10 @@ private:
         if (reg.reverse)
             rec.flag |= flag::reverse;
         rec.cigar.clear();
-        detail::push_op(rec.cigar, 'S', reg.query_begin);
+        align::append_op(rec.cigar, 'S', reg.query_begin);
         for (auto const & e : reg.path)
-            detail::push_op(rec.cigar, e.op, e.length);
-        detail::push_op(rec.cigar, 'S', len - reg.query_end);
+            align::append_op(rec.cigar, e.op, e.length);
+        align::append_op(rec.cigar, 'S', len - reg.query_end);
         auto const & s = ws.oriented[2 * read + (reg.reverse ? 1 : 0)];
         rec.seq = s;
         rec.qual.assign(qual);

@@ -239,16 +239,6 @@ inline dp_outcome score_scalar(std::uint8_t const * query, std::uint32_t m, std:
     return run_dp(query, m, target, n, c, H.data(), F.data());
 }
 
-//! Appends op to a reversed CIGAR being built.
-inline void push_op(cigar & rev, char op, std::uint32_t len = 1)
-{
-    if (len == 0)
-        return;
-    if (!rev.empty() && rev.back().op == op)
-        rev.back().length += len;
-    else
-        rev.push_back({len, op});
-}
 
 //! Walks the directions (dir(i, j): the direction bits of cell (i, j)) back from (i, j) and fills the begin
 //! positions and the CIGAR of r.
@@ -270,8 +260,8 @@ void traceback(std::uint8_t const * query, std::uint8_t const * target, alignmen
                      (i == 0 ? c.free_ends.target_prefix : c.free_ends.query_prefix));
                 if (!free_prefix)
                 {
-                    push_op(rev, 'I', i);
-                    push_op(rev, 'D', j);
+                    append_op(rev, 'I', i);
+                    append_op(rev, 'D', j);
                     i = j = 0;
                 }
                 break;
@@ -285,7 +275,7 @@ void traceback(std::uint8_t const * query, std::uint8_t const * target, alignmen
                 char op = 'M';
                 if (c.extended_cigar)
                     op = query[i - 1] == target[j - 1] && query[i - 1] != code_n ? '=' : 'X';
-                push_op(rev, op);
+                append_op(rev, op);
                 --i, --j;
             }
             else
@@ -294,7 +284,7 @@ void traceback(std::uint8_t const * query, std::uint8_t const * target, alignmen
         else if (st == state::e)
         {
             bool const extends = (dir(i, j) & e_extends) != 0;
-            push_op(rev, 'D');
+            append_op(rev, 'D');
             --j;
             if (!extends)
                 st = state::h;
@@ -302,7 +292,7 @@ void traceback(std::uint8_t const * query, std::uint8_t const * target, alignmen
         else
         {
             bool const extends = (dir(i, j) & f_extends) != 0;
-            push_op(rev, 'I');
+            append_op(rev, 'I');
             --i;
             if (!extends)
                 st = state::h;

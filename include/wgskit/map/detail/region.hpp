@@ -44,16 +44,6 @@ inline std::uint64_t reference_length(align::cigar const & c)
     return n;
 }
 
-//! Appends to a CIGAR, merging with the last element of the same operation.
-inline void push_op(align::cigar & c, char op, std::uint32_t n)
-{
-    if (n == 0)
-        return;
-    if (!c.empty() && c.back().op == op)
-        c.back().length += n;
-    else
-        c.push_back({n, op});
-}
 
 //! NM and MD of an M/I/D path of read[query_begin..] against ref (the reference from the path's first base;
 //! letters compared case-insensitively, N never matches).
