@@ -138,7 +138,8 @@ dp_outcome run_dp(std::uint8_t const * query, std::uint32_t m, std::uint8_t cons
         }
         else
         {
-            diag = H[lo - 1];
+            // Once the band has left the matrix (lo > n + 1) the row has no cell and diag is never used.
+            diag = lo - 1 <= n ? H[lo - 1] : neg_inf32;
             h_left = neg_inf32;
         }
         std::int32_t e_run = neg_inf32;

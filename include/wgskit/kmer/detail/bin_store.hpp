@@ -97,7 +97,8 @@ public:
             }
             at += c.size;
         }
-        std::memcpy(out.data() + at, memory_[bin].data(), memory_[bin].size());
+        if (!memory_[bin].empty()) // memcpy from an empty vector's null data() is undefined behaviour
+            std::memcpy(out.data() + at, memory_[bin].data(), memory_[bin].size());
         std::vector<std::uint8_t>{}.swap(memory_[bin]);
     }
 
