@@ -2,6 +2,7 @@
 // indels), and random pairs. Shared by tests/kernel/align_*_test.cpp and bench/align/align_bench.cpp.
 #pragma once
 
+#include "wgskit_test_paths.hpp"
 #include <cstdint>
 #include <fstream>
 #include <random>

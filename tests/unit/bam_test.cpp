@@ -1,4 +1,5 @@
 // bam: record codec, SAM text, BAM files, sort, duplicate marking, BAI and region queries.
+#include "wgskit_test_paths.hpp"
 #include <catch2/catch.hpp>
 
 #include <algorithm>

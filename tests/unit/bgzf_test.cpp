@@ -1,5 +1,6 @@
 // BGZF reader and writer: round trips at block boundaries and thread counts, interoperability with bgzip and
 // samtools in both directions, .gzi against bgzip's, virtual offsets, plain gzip, and corrupted inputs.
+#include "wgskit_test_paths.hpp"
 #include <catch2/catch.hpp>
 
 #include <cstdio>

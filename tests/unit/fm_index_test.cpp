@@ -1,5 +1,6 @@
 // FM-index: SA-IS against a naive sort; count, locate and search against naive scanning of both strands
 // (several contigs, N runs, 32- and 64-bit positions); index file round trip and rejection of broken files.
+#include "wgskit_test_paths.hpp"
 #include <algorithm>
 #include <filesystem>
 #include <fstream>

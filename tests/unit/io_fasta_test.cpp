@@ -1,4 +1,5 @@
 // FASTA reading, .fai building (checked against samtools faidx), region parsing and random access.
+#include "wgskit_test_paths.hpp"
 #include <catch2/catch.hpp>
 
 #include <atomic>

@@ -1,4 +1,5 @@
 // FASTQ input: plain/gzip/multi-member/BGZF input, record parsing, malformed input, paired and interleaved reading.
+#include "wgskit_test_paths.hpp"
 #include <catch2/catch.hpp>
 
 #include <atomic>

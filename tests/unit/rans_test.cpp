@@ -1,5 +1,6 @@
 // rANS Nx16: round trips for every order/flag combination, interoperability with htscodecs in both
 // directions, and corrupt streams (truncated, flipped bytes, bad frequency tables) giving parse_error.
+#include "wgskit_test_paths.hpp"
 #include <catch2/catch.hpp>
 
 #include <cstdlib>
