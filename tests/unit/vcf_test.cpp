@@ -42,14 +42,6 @@ std::string run(std::string const & cmd, int * status = nullptr)
     return out;
 }
 
-std::string slurp(std::string const & path)
-{
-    std::ifstream in{path, std::ios::binary};
-    std::ostringstream s;
-    s << in.rdbuf();
-    return s.str();
-}
-
 vcf::header test_header(std::int64_t chr2_length = 200000)
 {
     vcf::header h;
@@ -223,4 +215,150 @@ TEST_CASE("writer rejects unsorted and ill-formed records", "[vcf]")
     r.samples = {"0/1", "0/0"};
     r.alt = {"A,C"};
     CHECK_THROWS_AS(w.write(r), invalid_argument);
+}
+
+namespace
+{
+
+//! Our region query as the data lines tabix would print.
+std::string query_lines(vcf::indexed_reader & idx, std::string const & region)
+{
+    std::string out;
+    for (auto const & r : idx.query(region))
+        vcf::detail::format_record(idx.header(), r, out);
+    return out;
+}
+
+std::vector<std::string> test_regions()
+{
+    return {"chr1", "chr1:1-1", "chr1:5000-70000", "chr1:16384-16385", "chr1:123456-654321", "chr1:999990-1000000",
+            "chr2", "chr2:100000", "chr2:1-16384", "chr3", "chr2:150,000-160,000"};
+}
+
+} // namespace
+
+TEST_CASE("BGZF output passes bgzip, bcftools and tabix; region queries equal tabix's", "[vcf]")
+{
+    if (!have_tool("bgzip") || !have_tool("tabix") || !have_tool("bcftools"))
+    {
+        WARN("bgzip, tabix or bcftools not installed: skipped");
+        return;
+    }
+    test::temp_dir dir{"wgskit_vcf"};
+    auto h = test_header();
+    auto recs = random_records(11, 600);
+    INFO("seed 11");
+    std::string const f = dir.file("t.vcf.gz");
+    write_all(f, h, recs, {2, 6, vcf::index_kind::tbi});
+    int st = 0;
+    run("bgzip -t " + f + " 2>&1", &st);
+    CHECK(st == 0);
+    std::string err = run("bcftools view " + f + " 2>&1 >/dev/null", &st);
+    CHECK(st == 0);
+    CHECK(err.empty());
+    // bcftools prints the records as we wrote them
+    std::string plain = run("bcftools view -H " + f + " 2>/dev/null");
+    std::string ours;
+    for (auto const & r : recs)
+        vcf::detail::format_record(h, r, ours);
+    CHECK(plain == ours);
+    CHECK(run("tabix -l " + f) == "chr1\nchr2\n");
+    vcf::indexed_reader idx{f};
+    CHECK(idx.query("chr1").size() == 300);
+    CHECK(!query_lines(idx, "chr1:5000-70000").empty());
+    CHECK(!idx.index().csi);
+    for (auto const & reg : test_regions())
+    {
+        INFO(reg);
+        CHECK(query_lines(idx, reg) == run("tabix " + f + " " + reg));
+    }
+    // bcftools' own index of our file answers the same queries as ours
+    run("cp " + f + " " + dir.file("b.vcf.gz") + " && bcftools index -t " + dir.file("b.vcf.gz"), &st);
+    REQUIRE(st == 0);
+    vcf::indexed_reader theirs{dir.file("b.vcf.gz")};
+    for (auto const & reg : test_regions())
+    {
+        INFO(reg);
+        CHECK(query_lines(theirs, reg) == query_lines(idx, reg));
+    }
+}
+
+TEST_CASE("reading VCF made by bgzip/tabix and bcftools", "[vcf]")
+{
+    if (!have_tool("bgzip") || !have_tool("tabix") || !have_tool("bcftools"))
+    {
+        WARN("bgzip, tabix or bcftools not installed: skipped");
+        return;
+    }
+    test::temp_dir dir{"wgskit_vcf"};
+    auto h = test_header();
+    auto recs = random_records(3, 200);
+    write_all(dir.file("p.vcf"), h, recs);
+    int st = 0;
+    run("bgzip -c " + dir.file("p.vcf") + " > " + dir.file("p.vcf.gz") + " && tabix -p vcf " + dir.file("p.vcf.gz"),
+        &st);
+    REQUIRE(st == 0);
+    CHECK(read_all(dir.file("p.vcf.gz")) == recs);
+    vcf::indexed_reader idx{dir.file("p.vcf.gz")};
+    for (auto const & reg : test_regions())
+    {
+        INFO(reg);
+        CHECK(query_lines(idx, reg) == run("tabix " + dir.file("p.vcf.gz") + " " + reg));
+    }
+    // bcftools rewrites the header (adds its own lines) but the records read back equal
+    run("bcftools view -Oz -o " + dir.file("c.vcf.gz") + " " + dir.file("p.vcf") + " && bcftools index -c " +
+            dir.file("c.vcf.gz"),
+        &st);
+    REQUIRE(st == 0);
+    CHECK(read_all(dir.file("c.vcf.gz")) == recs);
+    vcf::indexed_reader csi{dir.file("c.vcf.gz")};
+    CHECK(csi.index().csi);
+    for (auto const & reg : test_regions())
+    {
+        INFO(reg);
+        CHECK(query_lines(csi, reg) == query_lines(idx, reg));
+    }
+}
+
+TEST_CASE("CSI for a contig longer than 2^29", "[vcf]")
+{
+    std::int64_t const long_len = (std::int64_t{1} << 30) + 12345;
+    auto h = test_header(long_len);
+    std::vector<vcf::record> recs = random_records(5, 300, long_len);
+    test::temp_dir dir{"wgskit_vcf"};
+    std::string const f = dir.file("long.vcf.gz");
+    {
+        vcf::writer w{f, h};
+        CHECK(w.index() == vcf::index_kind::csi);
+        for (auto const & r : recs)
+            w.write(r);
+        w.close();
+    }
+    REQUIRE(fs::exists(f + ".csi"));
+    CHECK(!fs::exists(f + ".tbi"));
+    vcf::indexed_reader idx{f};
+    CHECK(idx.index().csi);
+    CHECK(idx.index().bins.scheme.depth == 6);
+    std::vector<std::string> regions = {"chr2:600000000-900000000", "chr2:1073741000-1073754000", "chr2:1-1000000",
+                                        "chr1:1000-400000", "chr2"};
+    // the expected records by a linear scan
+    for (auto const & reg : regions)
+    {
+        INFO(reg);
+        auto parsed = codec::bgzf::parse_region(reg, [&](std::string const & n) { return !!h.contig_index(n); });
+        std::string expected;
+        for (auto const & r : recs)
+            if (h.contigs()[static_cast<std::size_t>(r.contig)].name == parsed.name && r.pos < parsed.end &&
+                r.end() > parsed.beg)
+                vcf::detail::format_record(h, r, expected);
+        CHECK(query_lines(idx, reg) == expected);
+        if (have_tool("bcftools"))
+        {
+            int st = 0;
+            CHECK(run("bcftools view -H -r " + reg + " " + f + " 2>&1", &st) == expected);
+            CHECK(st == 0);
+        }
+    }
+    if (!have_tool("bcftools"))
+        WARN("bcftools not installed: CSI not checked against bcftools");
 }
