@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <fstream>
 #include <random>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -71,7 +72,7 @@ std::vector<vcf::record> random_records(std::uint64_t seed, std::size_t n, std::
         std::int64_t const len = c == 0 ? 1000000 : chr2_length;
         for (std::size_t i = 0; i < n / 2; ++i)
         {
-            pos += static_cast<std::int64_t>(rng() % (2 * static_cast<std::uint64_t>(len) / n));
+            pos += 1 + static_cast<std::int64_t>(rng() % (2 * static_cast<std::uint64_t>(len) / n));
             if (pos >= len - 10)
                 break;
             vcf::record r;
@@ -361,4 +362,124 @@ TEST_CASE("CSI for a contig longer than 2^29", "[vcf]")
     }
     if (!have_tool("bcftools"))
         WARN("bcftools not installed: CSI not checked against bcftools");
+}
+
+namespace
+{
+
+//! The message of the parse_error that reading path throws ("" if none).
+std::string read_error(std::string const & path, vcf::reader_options opt = {})
+{
+    try
+    {
+        vcf::reader in{path, opt};
+        vcf::record r;
+        while (in.read(r))
+        {
+        }
+    }
+    catch (parse_error const & e)
+    {
+        return e.what();
+    }
+    return {};
+}
+
+} // namespace
+
+TEST_CASE("malformed VCF: parse_error with file, line and reason", "[vcf]")
+{
+    test::temp_dir dir{"wgskit_vcf"};
+    std::string const head = "##fileformat=VCFv4.3\n##contig=<ID=chr1,length=1000>\n"
+                             "##FORMAT=<ID=GT,Number=1,Type=String,Description=\"Genotype\">\n"
+                             "#CHROM\tPOS\tID\tREF\tALT\tQUAL\tFILTER\tINFO\tFORMAT\tS1\n";
+    std::string const good = "chr1\t10\t.\tA\tC\t50\tPASS\t.\tGT\t0/1\n";
+    struct bad_case
+    {
+        std::string name, body, reason;
+    };
+    std::vector<bad_case> cases = {
+        {"truncated", good + "chr1\t20\t.\tA\tC\t50\tPA", "does not end with a newline"},
+        {"columns", good + "chr1\t20\t.\tA\tC\t50\tPASS\t.\tGT\n", "expected 10 tab-separated columns, found 9"},
+        {"pos", good + "chr1\t2x0\t.\tA\tC\t50\tPASS\t.\tGT\t0/1\n", "POS '2x0'"},
+        {"pos_negative", good + "chr1\t-5\t.\tA\tC\t50\tPASS\t.\tGT\t0/1\n", "POS '-5'"},
+        {"contig", good + "chr9\t20\t.\tA\tC\t50\tPASS\t.\tGT\t0/1\n", "contig 'chr9' is not declared"},
+        {"qual", good + "chr1\t20\t.\tA\tC\thigh\tPASS\t.\tGT\t0/1\n", "QUAL 'high' is not a number"},
+        {"ref", good + "chr1\t20\t.\tAXZ\tC\t50\tPASS\t.\tGT\t0/1\n", "REF 'AXZ'"},
+        {"genotype", good + "chr1\t20\t.\tA\tC\t50\tPASS\t.\tGT\t0/2\n", "allele 2"},
+        {"unsorted", good + "chr1\t5\t.\tA\tC\t50\tPASS\t.\tGT\t0/1\n", "must be sorted"},
+    };
+    for (auto const & c : cases)
+    {
+        INFO(c.name);
+        std::string const f = dir.file(c.name + ".vcf");
+        test::write_file(f, head + c.body);
+        std::string const what = read_error(f);
+        CHECK(what.find(f) != std::string::npos);
+        CHECK(what.find("line 6: ") != std::string::npos);
+        CHECK(what.find(c.reason) != std::string::npos);
+    }
+    test::write_file(dir.file("ok.vcf"), head + good);
+    CHECK(read_error(dir.file("ok.vcf")).empty());
+    test::write_file(dir.file("empty.vcf"), "");
+    CHECK(read_error(dir.file("empty.vcf")).find("empty file") != std::string::npos);
+    test::write_file(dir.file("hdr.vcf"), "##fileformat=VCFv4.3\n##INFO=<ID=DP,Number=1,Type=Integer>\n" + head.substr(21));
+    CHECK(read_error(dir.file("hdr.vcf")).find("header line 2: ##INFO=<ID=DP> without Description") != std::string::npos);
+    // unsorted input reads with the order check off
+    test::write_file(dir.file("unsorted.vcf"), head + good + "chr1\t5\t.\tA\tC\t50\tPASS\t.\tGT\t0/1\n");
+    CHECK(read_error(dir.file("unsorted.vcf"), {false, true}).empty());
+}
+
+TEST_CASE("hts-specs VCF conformance suite", "[vcf]")
+{
+    fs::path const root = fs::path{WGSKIT_SHARED_DATA_DIR} / "format_conformance/hts-specs/vcf";
+    if (!fs::exists(root))
+    {
+        WARN("conformance data absent: " << root);
+        return;
+    }
+    // Failing-set files we read without error, on purpose (docs/vcf.md says why).
+    std::set<std::string> const accepted = {
+        "4.2/failed/failed_body_format_003.vcf",   // G_S: '_' in a FORMAT key (4.3 allows it; 4.2 files use it)
+        "4.2/failed/failed_meta_alt_000.vcf",      // ALT ID without a DEL/INS/... prefix (GATK's NON_REF has none)
+        "4.2/failed/failed_meta_alt_005.vcf",      // same
+        "4.3/failed/failed_meta_alt_005.vcf",      // same
+        "4.2/failed/failed_meta_assembly_001.vcf", // URLs are not validated
+        "4.3/failed/failed_meta_assembly_001.vcf",
+        "4.2/failed/failed_meta_pedigreedb_002.vcf",
+        "4.3/failed/failed_meta_pedigreedb_002.vcf",
+        "4.2/failed/failed_meta_sample_000.vcf",   // 4.2 SAMPLE fields (Genomes/Mixture) are not checked
+        "4.2/failed/failed_meta_sample_001.vcf",
+        "4.3/failed/failed_meta_pedigree_001.vcf", // ':' in a PEDIGREE value
+    };
+    // Passing-set files read with the order and final-newline checks off (unsorted, no newline at the end).
+    std::set<std::string> const unordered = {"4.5/passed/zero_length_LAA.vcf"};
+    std::size_t n_pass = 0, n_fail = 0;
+    for (auto const & version : {"4.2", "4.3", "4.5"})
+        for (auto const & set : {"passed", "failed"})
+        {
+            fs::path const dir = root / version / set;
+            if (!fs::exists(dir))
+                continue;
+            for (auto const & e : fs::directory_iterator{dir})
+            {
+                std::string const rel = std::string{version} + "/" + set + "/" + e.path().filename().string();
+                bool const strict = !unordered.count(rel);
+                std::string const what = read_error(e.path().string(), {strict, strict});
+                INFO(rel << ": " << what);
+                if (std::string{set} == "passed" || accepted.count(rel))
+                {
+                    CHECK(what.empty());
+                    ++n_pass;
+                }
+                else
+                {
+                    CHECK(!what.empty());
+                    CHECK(what.find(e.path().string()) != std::string::npos);
+                    ++n_fail;
+                }
+            }
+        }
+    CHECK(n_pass == 51 + accepted.size());
+    CHECK(n_fail == 414 - accepted.size());
 }

@@ -2,6 +2,7 @@
 // meta-information lines kept verbatim, and the sample names of the #CHROM line.
 #pragma once
 
+#include <cctype>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -10,6 +11,7 @@
 #include <vector>
 
 #include <wgskit/core/exception.hpp>
+#include <wgskit/vcf/detail/definitions.hpp>
 #include <wgskit/vcf/detail/text.hpp>
 
 namespace wgskit::vcf
@@ -20,6 +22,13 @@ struct contig
     std::string name;
     std::int64_t length{-1}; //!< -1 when the header gives none
     friend bool operator==(contig const &, contig const &) = default;
+};
+
+//! Number and Type of an INFO or FORMAT key, from its ##INFO / ##FORMAT line.
+struct definition
+{
+    std::string number;
+    std::string type;
 };
 
 class header
@@ -51,7 +60,8 @@ public:
         declared_ = declared;
     }
 
-    //! A whole "##key=value" line without its newline (not ##fileformat, not ##contig: see add_contig).
+    //! A whole "##key=value" line without its newline (not ##fileformat, not ##contig: see add_contig). INFO,
+    //! FORMAT, FILTER and ALT definitions are checked as the reader checks them.
     void add_meta(std::string line)
     {
         if (line.size() < 3 || line.compare(0, 2, "##") != 0 || line.find('\n') != std::string::npos ||
@@ -60,7 +70,8 @@ public:
         if (line.compare(0, 13, "##fileformat=") == 0 || line.compare(0, 9, "##contig=") == 0)
             throw invalid_argument{"vcf::header::add_meta: use the fileformat / add_contig members for '" + line +
                                    "'"};
-        meta_.push_back(std::move(line));
+        auto fail = [&](std::string const & why) { return invalid_argument{"vcf::header::add_meta: " + why}; };
+        parse_meta(line, fail); // checks definitions and records INFO / FORMAT Number and Type
     }
 
     void add_sample(std::string name)
@@ -81,6 +92,16 @@ public:
         if (v.compare(0, 5, "VCFv4") != 0)
             throw invalid_argument{"vcf::header::set_fileformat: unsupported '" + v + "'"};
         fileformat_ = std::move(v);
+    }
+
+    //! The ##INFO / ##FORMAT definition of a key (parsed headers and add_meta lines), or nullptr.
+    definition const * info_definition(std::string_view key) const { return find(info_, key); }
+    definition const * format_definition(std::string_view key) const { return find(format_, key); }
+
+    //! x of "VCFv4.x" (3 for VCFv4.3).
+    int minor_version() const noexcept
+    {
+        return fileformat_.size() > 6 && std::isdigit(static_cast<unsigned char>(fileformat_[6])) ? fileformat_[6] - '0' : 0;
     }
 
     std::optional<std::int32_t> contig_index(std::string_view name) const
@@ -176,6 +197,12 @@ public:
     }
 
 private:
+    static definition const * find(std::unordered_map<std::string, definition> const & m, std::string_view key)
+    {
+        auto it = m.find(std::string{key});
+        return it == m.end() ? nullptr : &it->second;
+    }
+
     template <typename Fail>
     void parse_meta(std::string_view line, Fail & fail)
     {
@@ -186,8 +213,15 @@ private:
         std::string_view value = line.substr(eq + 1);
         if (key == "fileformat")
             throw fail("a second ##fileformat line");
-        bool structured = !value.empty() && value.front() == '<';
-        std::vector<std::pair<std::string, std::string>> fields;
+        if (value.empty() || value == "<>")
+            throw fail("meta-information line ##" + std::string{key} + " with an empty value");
+        // The structured lines this block knows are parsed and checked; other lines are kept verbatim.
+        bool const known = key == "contig" || key == "INFO" || key == "FORMAT" || key == "FILTER" || key == "ALT" ||
+                           key == "SAMPLE" || key == "PEDIGREE" || key == "META";
+        bool const structured = known && value.front() == '<';
+        if (known && !structured && key != "PEDIGREE" && key != "SAMPLE")
+            throw fail("##" + std::string{key} + " must be ##" + std::string{key} + "=<ID=...>");
+        detail::structured_fields fields;
         if (structured)
         {
             if (value.back() != '>')
@@ -201,30 +235,43 @@ private:
                 throw fail("##contig must be ##contig=<ID=...>");
             std::string id;
             std::int64_t length = -1;
-            for (auto const & [k, v] : fields)
-                if (k == "ID")
-                    id = v;
-                else if (k == "length")
+            for (auto const & f : fields)
+                if (f.key == "ID")
+                    id = f.value;
+                else if (f.key == "length")
                 {
-                    auto n = detail::parse_int(v);
+                    auto n = detail::parse_int(f.value);
                     if (!n || *n < 0)
-                        throw fail("contig length '" + v + "' is not a non-negative integer");
+                        throw fail("contig length '" + f.value + "' is not a non-negative integer");
                     length = *n;
                 }
             if (id.empty())
                 throw fail("##contig without ID");
             if (!detail::valid_contig_name(id))
                 throw fail("invalid contig name '" + id + "'");
-            if (contig_index(id))
-                throw fail("duplicate contig '" + id + "'");
+            if (auto dup = contig_index(id))
+            {
+                // VCF 4.2 files in the wild (and the 4.2 conformance suite) repeat contig lines; 4.3 forbids it.
+                if (minor_version() >= 3)
+                    throw fail("duplicate contig '" + id + "'");
+                if (contigs_[static_cast<std::size_t>(*dup)].length < 0)
+                    contigs_[static_cast<std::size_t>(*dup)].length = length;
+                return;
+            }
             add_contig(id, length);
             contig_lines_.back() = std::string{line};
             return;
         }
-        if (structured && (key == "INFO" || key == "FORMAT" || key == "FILTER" || key == "ALT"))
+        if (structured)
         {
-            if (auto why = detail::check_definition(key, fields); !why.empty())
+            if (auto why = detail::check_structured(key, fields, minor_version()); !why.empty())
                 throw fail(why);
+            if (key == "INFO" || key == "FORMAT")
+            {
+                auto & defs = key == "INFO" ? info_ : format_;
+                auto const & id = detail::find_field(fields, "ID")->value;
+                defs[id] = {detail::find_field(fields, "Number")->value, detail::find_field(fields, "Type")->value};
+            }
         }
         meta_.emplace_back(line);
     }
@@ -256,6 +303,8 @@ private:
     }
 
     std::string fileformat_{"VCFv4.3"};
+    std::unordered_map<std::string, definition> info_;
+    std::unordered_map<std::string, definition> format_;
     std::vector<contig> contigs_;
     std::vector<std::string> contig_lines_; // the parsed line, kept verbatim ("" = built from contigs_)
     std::unordered_map<std::string, std::int32_t> by_name_;

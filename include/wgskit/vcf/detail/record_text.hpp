@@ -13,6 +13,7 @@
 #include <wgskit/vcf/header.hpp>
 #include <wgskit/vcf/record.hpp>
 #include <wgskit/vcf/detail/text.hpp>
+#include <wgskit/vcf/detail/values.hpp>
 
 namespace wgskit::vcf::detail
 {
@@ -125,7 +126,7 @@ inline bool valid_alt(std::string_view a)
     if (a == "*" || all_bases(a))
         return true;
     if (a.size() >= 3 && a.front() == '<' && a.back() == '>')
-        return !has_any(a.substr(1, a.size() - 2), "<>,; \t");
+        return !has_any(a.substr(1, a.size() - 2), "<>, \t"); // any other character (VCF 4.3 1.4.5)
     if (a.size() >= 2 && (a.front() == '.' || a.back() == '.'))
         return all_bases(a.front() == '.' ? a.substr(1) : a.substr(0, a.size() - 1));
     std::size_t open = a.find_first_of("[]");
@@ -141,19 +142,6 @@ inline bool valid_alt(std::string_view a)
         return false;
     std::string_view before = a.substr(0, open), after = a.substr(close + 1);
     return (before.empty() != after.empty()) && all_bases(before.empty() ? after : before);
-}
-
-//! An INFO / FORMAT key: [A-Za-z_][0-9A-Za-z_.]*, or 1000G (VCF 4.3 1.6.1).
-inline bool valid_key(std::string_view k)
-{
-    if (k == "1000G")
-        return true;
-    if (k.empty() || !(std::isalpha(static_cast<unsigned char>(k[0])) || k[0] == '_'))
-        return false;
-    for (char c : k)
-        if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.'))
-            return false;
-    return true;
 }
 
 //! Parses one data line into r. An undeclared CHROM is added to h when h declares no contig at all (such
@@ -182,7 +170,11 @@ inline void parse_record(std::string_view line, header & h, record & r, std::str
     auto ci = h.contig_index(col[0]);
     if (!ci)
     {
-        if (!h.declares_contigs())
+        // Files without contig lines are valid, and "<ID>" names a contig of an assembly file (VCF 4.3 1.6.1).
+        bool const symbolic = col[0].front() == '<' && col[0].back() == '>';
+        if (!symbolic && has_any(col[0], ":*"))
+            throw fail("undeclared contig '" + std::string{col[0]} + "' holds ':' or '*'"); // ambiguous in regions
+        if (!h.declares_contigs() || symbolic)
             h.add_undeclared_contig(std::string{col[0]});
         else
             throw fail("contig '" + std::string{col[0]} + "' is not declared in the header");
@@ -236,7 +228,7 @@ inline void parse_record(std::string_view line, header & h, record & r, std::str
     else
     {
         auto q = parse_float(col[5]);
-        if (!q || *q != *q)
+        if (!q)
             throw fail("QUAL '" + std::string{col[5]} + "' is not a number");
         if (*q < 0)
             throw fail("QUAL '" + std::string{col[5]} + "' is negative");
@@ -249,8 +241,10 @@ inline void parse_record(std::string_view line, header & h, record & r, std::str
     if (col[6] != ".")
         for (auto f : split(col[6], ';'))
         {
-            if (f.empty() || f == "0" || has_any(f, " "))
+            if (f.empty() || f == "0" || f == "." || has_any(f, " "))
                 throw fail("invalid FILTER '" + std::string{col[6]} + "'");
+            if (std::find(r.filter.begin(), r.filter.end(), f) != r.filter.end())
+                throw fail("duplicate FILTER '" + std::string{f} + "'");
             r.filter.emplace_back(f);
         }
     // INFO
@@ -259,16 +253,8 @@ inline void parse_record(std::string_view line, header & h, record & r, std::str
     r.info.clear();
     if (col[7] != ".")
     {
-        auto fields = split(col[7], ';');
-        for (std::size_t i = 0; i < fields.size(); ++i)
-        {
-            auto key = fields[i].substr(0, fields[i].find('='));
-            if (!valid_key(key))
-                throw fail("invalid INFO key '" + std::string{key} + "'");
-            for (std::size_t j = 0; j < i; ++j)
-                if (fields[j].substr(0, fields[j].find('=')) == key)
-                    throw fail("duplicate INFO key '" + std::string{key} + "'");
-        }
+        if (auto why = check_info(h, col[7], r.alt.size()); !why.empty())
+            throw fail(why);
         r.info.assign(col[7]);
         if (r.info_end() && *r.info_end() < r.pos + 1)
             throw fail("INFO END is before POS");
@@ -295,10 +281,12 @@ inline void parse_record(std::string_view line, header & h, record & r, std::str
         for (std::size_t i = 9; i < n; ++i)
         {
             std::string_view s = col[i];
-            if (s.empty())
-                throw fail("empty sample column");
+            if (s.empty() && h.minor_version() < 5)
+                throw fail("empty sample column"); // VCF 4.5 allows it (all fields omitted)
             if (std::count(s.begin(), s.end(), ':') + 1 > static_cast<std::ptrdiff_t>(keys.size()))
                 throw fail("sample column '" + std::string{s} + "' has more fields than FORMAT");
+            if (auto why = check_sample(h, keys, s, r.alt.size()); !why.empty())
+                throw fail("sample " + h.samples()[i - 9] + ": " + why);
             r.samples.emplace_back(s);
         }
     }

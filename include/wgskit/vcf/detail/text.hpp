@@ -107,96 +107,19 @@ inline bool valid_contig_name(std::string_view s)
     return true;
 }
 
-//! Splits 'K=V,K="quoted, with \" escapes",...' (the inside of <...>); returns the reason on malformed text.
-inline std::string split_structured(std::string_view s, std::vector<std::pair<std::string, std::string>> & out)
+//! An INFO / FORMAT key: [A-Za-z_][0-9A-Za-z_.]*, or 1000G (VCF 4.3 1.6.1).
+inline bool valid_key(std::string_view k)
 {
-    std::size_t i = 0;
-    while (i < s.size())
-    {
-        std::size_t eq = s.find('=', i);
-        if (eq == std::string_view::npos || eq == i)
-            return "malformed key=value list in a structured meta line";
-        std::string key{s.substr(i, eq - i)};
-        if (key.find_first_of(",<>\" ") != std::string::npos)
-            return "malformed key '" + key + "' in a structured meta line";
-        i = eq + 1;
-        std::string value;
-        if (i < s.size() && s[i] == '"')
-        {
-            ++i;
-            bool closed = false;
-            while (i < s.size())
-            {
-                char c = s[i++];
-                if (c == '\\' && i < s.size())
-                    value += s[i++];
-                else if (c == '"')
-                {
-                    closed = true;
-                    break;
-                }
-                else
-                    value += c;
-            }
-            if (!closed)
-                return "unterminated quoted value in a structured meta line";
-            if (i < s.size() && s[i] != ',')
-                return "text after a quoted value in a structured meta line";
-        }
-        else
-        {
-            std::size_t comma = s.find(',', i);
-            value = std::string{s.substr(i, comma - i)};
-            i = comma == std::string_view::npos ? s.size() : comma;
-        }
-        for (auto const & kv : out)
-            if (kv.first == key)
-                return "duplicate key '" + key + "' in a structured meta line";
-        out.emplace_back(std::move(key), std::move(value));
-        if (i < s.size())
-        {
-            ++i; // the comma
-            if (i == s.size())
-                return "trailing comma in a structured meta line";
-        }
-    }
-    return {};
+    if (k == "1000G")
+        return true;
+    if (k.empty() || !(std::isalpha(static_cast<unsigned char>(k[0])) || k[0] == '_'))
+        return false;
+    for (char c : k)
+        if (!(std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '.'))
+            return false;
+    return true;
 }
 
-inline std::string const * find_field(std::vector<std::pair<std::string, std::string>> const & f, std::string_view k)
-{
-    for (auto const & kv : f)
-        if (kv.first == k)
-            return &kv.second;
-    return nullptr;
-}
-
-//! Checks an INFO / FORMAT / FILTER / ALT definition (VCF 4.3 1.4.2-1.4.5); returns the reason if malformed.
-inline std::string check_definition(std::string_view key, std::vector<std::pair<std::string, std::string>> const & f)
-{
-    std::string k{key};
-    auto const * id = find_field(f, "ID");
-    if (!id || id->empty())
-        return "##" + k + " without ID";
-    if (!find_field(f, "Description"))
-        return "##" + k + "=<ID=" + *id + "> without Description";
-    if (key != "INFO" && key != "FORMAT")
-        return {};
-    auto const * number = find_field(f, "Number");
-    auto const * type = find_field(f, "Type");
-    if (!number)
-        return "##" + k + "=<ID=" + *id + "> without Number";
-    if (!type)
-        return "##" + k + "=<ID=" + *id + "> without Type";
-    if (!(*number == "A" || *number == "R" || *number == "G" || *number == "." ||
-          (parse_int(*number) && *parse_int(*number) >= 0 && number->front() != '+' && number->front() != '-')))
-        return "##" + k + "=<ID=" + *id + "> has an invalid Number '" + *number + "'";
-    if (!(*type == "Integer" || *type == "Float" || *type == "Character" || *type == "String" ||
-          (*type == "Flag" && key == "INFO")))
-        return "##" + k + "=<ID=" + *id + "> has an invalid Type '" + *type + "'";
-    if (*type == "Flag" && *number != "0")
-        return "##INFO=<ID=" + *id + "> is a Flag with Number other than 0";
-    return {};
-}
+inline bool has_white_space(std::string_view s) { return s.find_first_of(" \t\r\n") != std::string_view::npos; }
 
 } // namespace wgskit::vcf::detail
