@@ -254,8 +254,12 @@ private:
                 // VCF 4.2 files in the wild (and the 4.2 conformance suite) repeat contig lines; 4.3 forbids it.
                 if (minor_version() >= 3)
                     throw fail("duplicate contig '" + id + "'");
-                if (contigs_[static_cast<std::size_t>(*dup)].length < 0)
-                    contigs_[static_cast<std::size_t>(*dup)].length = length;
+                auto const d = static_cast<std::size_t>(*dup);
+                if (contigs_[d].length < 0 && length >= 0)
+                {
+                    contigs_[d].length = length;
+                    contig_lines_[d].clear(); // text() writes the merged line
+                }
                 return;
             }
             add_contig(id, length);
