@@ -6,38 +6,27 @@
 
 #include <wgskit/bam/bai.hpp>
 #include <wgskit/bam/detail/bam_codec.hpp>
-#include <wgskit/bam/reader.hpp>
 
+#include "fuzz_alignment_input.hpp"
 #include "fuzz_input.hpp"
 
 extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const * data, std::size_t size)
 {
     namespace bam = wgskit::bam;
     wgskit::fuzz::memory_file file{data, size};
-    try
-    {
-        bam::reader in{file.path()};
-        bam::record r, back;
-        std::string bytes;
-        while (in.read(r))
-        {
-            (void)r.end_position();
-            (void)r.sequence();
-            (void)r.tag("NM");
-            bytes.clear();
-            bam::detail::encode_record(r, bytes);
-            if (bytes.size() < 4)
-                std::abort();
-            bam::detail::decode_record(std::string_view{bytes}.substr(4), in.header().reference_count(), back, "copy", 1);
-            std::string again;
-            bam::detail::encode_record(back, again);
-            if (again != bytes)
-                std::abort();
-        }
-    }
-    catch (std::runtime_error const &)
-    {
-    }
+    std::string bytes, again;
+    bam::record back;
+    wgskit::fuzz::read_alignments(file.path(), [&](bam::reader const & in, bam::record const & r) {
+        bytes.clear();
+        bam::detail::encode_record(r, bytes);
+        if (bytes.size() < 4)
+            std::abort();
+        bam::detail::decode_record(std::string_view{bytes}.substr(4), in.header().reference_count(), back, "copy", 1);
+        again.clear();
+        bam::detail::encode_record(back, again);
+        if (again != bytes)
+            std::abort();
+    });
     try
     {
         auto idx = bam::bai_index::parse({reinterpret_cast<char const *>(data), size}, "fuzz.bai");
