@@ -49,7 +49,9 @@ public:
         }
         while (end_ < n)
         {
-            std::size_t want = std::max<std::size_t>(n - end_, 1 << 20);
+            // Grow at most by the buffer's size per step: a bogus block_size in a short input must not force a
+            // huge allocation before the end of the input shows it is truncated.
+            std::size_t want = std::min(std::max<std::size_t>(n - end_, 1 << 20), std::max<std::size_t>(buf_.size(), 1 << 20));
             if (buf_.size() < end_ + want)
                 buf_.resize(end_ + want);
             std::size_t got = read_(buf_.data() + end_, want);
@@ -197,9 +199,12 @@ private:
         in_->skip(4);
         if (n_ref > (1u << 24))
             throw parse_error{path_, 0, "implausible BAM reference count"};
-        std::vector<reference> refs(n_ref);
-        for (auto & ref : refs)
+        // Grown as references are read: a bogus count in a short input must not allocate millions up front.
+        std::vector<reference> refs;
+        refs.reserve(std::min<std::uint32_t>(n_ref, 1u << 16));
+        for (std::uint32_t i = 0; i < n_ref; ++i)
         {
+            auto & ref = refs.emplace_back();
             need(4, "l_name");
             auto l_name = detail::load<std::uint32_t>(in_->data());
             if (l_name == 0 || l_name > 65536)
