@@ -1,7 +1,9 @@
 // Pairwise alignment: wgskit's inter-pair kernel (one pair per SIMD lane) beside parasail's best striped
 // Smith-Waterman / Needleman-Wunsch and SeqAn3's vectorised alignment, on the same pairs.
 // wgskit: batch_aligner (inter-pair kernel, dispatched; wgskit_<isa> forced; wgskit_try8bit: 8-bit first pass for
-// every local pair), wgskit_striped: align::score() one pair at a time (striped intra-pair kernel).
+// every local pair); wgskit_single (wgskit_single_<isa> forced): pairwise_aligner, one pair at a time (intra-pair
+// kernels: anti-diagonal 8-bit differences for global, anti-diagonal 16-bit for local). parasail: striped 16-bit AVX2
+// with a query profile for SW (its fastest here), striped 16-bit AVX2 for NW; parasail_<variant>: its others.
 // Names: align/<case>/<implementation>; counter GCUPS = sum of query length x target length per second / 1e9.
 // Cases: sw|nw <query>x<target>, pairs cut from examples/data/chr22_40k.fa with SNPs ~1% and small indels;
 // 150x150 and 150x250 in batches of 10^5 pairs (100 under WGSKIT_BENCH_SMOKE), 1k x 1k (256 pairs) and
@@ -137,17 +139,26 @@ void run_wgskit(benchmark::State & state, bench_case bc, std::optional<simd::isa
     finish(state, d, sum);
 }
 
-// One pair at a time through align::score(): the striped intra-pair kernel.
-void run_wgskit_striped(benchmark::State & state, bench_case bc)
+// One pair at a time through a pairwise_aligner (the intra-pair kernels: anti-diagonal 8-bit differences for
+// global, anti-diagonal 16-bit for local); with traceback, the CIGAR too.
+void run_wgskit_single(benchmark::State & state, bench_case bc, std::optional<simd::isa> forced, bool traceback)
 {
+    if (forced && !simd::cpu_supports(*forced))
+    {
+        state.SkipWithError("architecture not supported by this CPU");
+        return;
+    }
     case_data & d = data(bc);
-    auto const c = config(bc.local);
+    std::optional<simd::scoped_isa> force;
+    if (forced)
+        force.emplace(*forced);
+    align::pairwise_aligner aligner{config(bc.local)};
     long long sum = 0;
     for (auto _ : state)
     {
         sum = 0;
         for (auto const & p : d.codes)
-            sum += align::score(p.query, p.target, c).score;
+            sum += traceback ? aligner.align(p.query, p.target).score : aligner.score(p.query, p.target).score;
         benchmark::DoNotOptimize(sum);
     }
     finish(state, d, sum);
@@ -210,12 +221,14 @@ void run_parasail(benchmark::State & state, bench_case bc, parasail_fn fn)
     });
 }
 
-// parasail's fastest SW in /work/shared/eval/RESULTS.md: striped AVX2 16-bit with an explicit query profile.
+// parasail with an explicit query profile (built per pair, inside the timing, as parasail's own dispatcher does).
+template <parasail_profile_t * (*Create)(char const *, int, parasail_matrix_t const *),
+          parasail_result_t * (*Align)(parasail_profile_t const *, char const *, int, int, int)>
 void run_parasail_profile(benchmark::State & state, bench_case bc)
 {
     time_parasail(state, bc, [&](std::string const & q, std::string const & t, parasail_matrix_t const * m) {
-        parasail_profile_t * p = parasail_profile_create_avx_256_16(q.data(), len(q), m);
-        parasail_result_t * r = parasail_sw_striped_profile_avx2_256_16(p, t.data(), len(t), 7, 2);
+        parasail_profile_t * p = Create(q.data(), len(q), m);
+        parasail_result_t * r = Align(p, t.data(), len(t), 7, 2);
         parasail_profile_free(p);
         return r;
     });
@@ -254,6 +267,12 @@ void run_seqan3(benchmark::State & state, bench_case bc, Method method)
     finish(state, d, sum);
 }
 
+// wgskit_single, wgskit_single_<isa>: one pair at a time.
+std::string single_name(std::optional<simd::isa> forced)
+{
+    return forced ? "wgskit_single_" + std::string{simd::isa_name(*forced)} : std::string{"wgskit_single"};
+}
+
 int register_all()
 {
     std::vector<std::optional<simd::isa>> variants{std::nullopt};
@@ -263,38 +282,41 @@ int register_all()
     {
         std::string const base = "align/" + bc.name + "/";
         for (auto v : variants)
+        {
             benchmark::RegisterBenchmark((base + bench::implementation(v)).c_str(), run_wgskit, bc, v,
                                          align::eight_bit_policy::when_bounded)
                 ->Unit(benchmark::kMillisecond);
-        benchmark::RegisterBenchmark((base + "wgskit_striped").c_str(), run_wgskit_striped, bc)->Unit(benchmark::kMillisecond);
+            benchmark::RegisterBenchmark((base + single_name(v)).c_str(), run_wgskit_single, bc, v, false)
+                ->Unit(benchmark::kMillisecond);
+        }
+        auto const peer = [&](std::string const & name, auto fn, auto... args) {
+            benchmark::RegisterBenchmark((base + name).c_str(), fn, bc, args...)->Unit(benchmark::kMillisecond);
+        };
         if (bc.local)
         {
-            benchmark::RegisterBenchmark((base + "wgskit_try8bit").c_str(), run_wgskit, bc, std::nullopt,
-                                         align::eight_bit_policy::try_first)
-                ->Unit(benchmark::kMillisecond);
-            benchmark::RegisterBenchmark((base + "parasail").c_str(), run_parasail_profile, bc)->Unit(benchmark::kMillisecond);
-            benchmark::RegisterBenchmark((base + "parasail_striped16").c_str(), run_parasail, bc,
-                                         parasail_fn{parasail_sw_striped_16})
-                ->Unit(benchmark::kMillisecond);
-            benchmark::RegisterBenchmark((base + "seqan3").c_str(), run_seqan3<seqan3::align_cfg::method_local>, bc,
-                                         seqan3::align_cfg::method_local{})
-                ->Unit(benchmark::kMillisecond);
+            peer("wgskit_try8bit", run_wgskit, std::nullopt, align::eight_bit_policy::try_first);
+            peer("parasail", run_parasail_profile<parasail_profile_create_avx_256_16, parasail_sw_striped_profile_avx2_256_16>);
+            peer("parasail_scan16", run_parasail_profile<parasail_profile_create_avx_256_16, parasail_sw_scan_profile_avx2_256_16>);
+            peer("parasail_sat", run_parasail, parasail_fn{parasail_sw_striped_sat});
+            peer("seqan3", run_seqan3<seqan3::align_cfg::method_local>, seqan3::align_cfg::method_local{});
         }
         else
         {
-            benchmark::RegisterBenchmark((base + "parasail").c_str(), run_parasail, bc,
-                                         parasail_fn{parasail_nw_striped_avx2_256_16})
-                ->Unit(benchmark::kMillisecond);
-            benchmark::RegisterBenchmark((base + "seqan3").c_str(), run_seqan3<seqan3::align_cfg::method_global>, bc,
-                                         seqan3::align_cfg::method_global{})
-                ->Unit(benchmark::kMillisecond);
+            peer("parasail", run_parasail, parasail_fn{parasail_nw_striped_avx2_256_16});
+            peer("parasail_scan16", run_parasail, parasail_fn{parasail_nw_scan_avx2_256_16});
+            peer("parasail_sat", run_parasail, parasail_fn{parasail_nw_striped_sat});
+            peer("seqan3", run_seqan3<seqan3::align_cfg::method_global>, seqan3::align_cfg::method_global{});
         }
         if (bc.query_length <= 1000)
         {
             std::string const tb = "align/" + bc.name + "_traceback/";
             for (auto v : variants)
+            {
                 benchmark::RegisterBenchmark((tb + bench::implementation(v)).c_str(), run_wgskit_traceback, bc, v)
                     ->Unit(benchmark::kMillisecond);
+                benchmark::RegisterBenchmark((tb + single_name(v)).c_str(), run_wgskit_single, bc, v, true)
+                    ->Unit(benchmark::kMillisecond);
+            }
             benchmark::RegisterBenchmark((tb + "parasail").c_str(), run_parasail_traceback, bc)->Unit(benchmark::kMillisecond);
         }
     }

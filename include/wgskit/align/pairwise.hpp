@@ -11,6 +11,8 @@
 #include <vector>
 
 #include <wgskit/align/config.hpp>
+#include <wgskit/align/detail/diagonal_kernel.hpp>
+#include <wgskit/align/detail/local_diagonal_kernel.hpp>
 #include <wgskit/align/detail/reference.hpp>
 #include <wgskit/align/detail/striped_kernel.hpp>
 #include <wgskit/core/exception.hpp>
@@ -42,44 +44,137 @@ inline void validate_sequence(std::span<std::uint8_t const> s, char const * what
 }
 } // namespace detail
 
-//! Score, begin/end positions and CIGAR (full dynamic programming with one direction byte per cell:
-//! (m + 1) * (n + 1) bytes; use a band for long pairs).
+//! One query against one target, reusing its buffers from call to call (one per thread).
+//!
+//! Global, semi-global and extension (banded or not) run the anti-diagonal 8-bit difference kernel
+//! (detail/diagonal_kernel.hpp) for match/mismatch schemes whose differences fit 8 bits (diagonal_fits); local
+//! (banded or not) runs the anti-diagonal 16-bit kernel (detail/local_diagonal_kernel.hpp) where the scores fit
+//! 16 bits, else the striped kernel (score only). With traceback the kernels store one direction entry per
+//! computed cell. Everything else runs the 32-bit scalar reference. Results are exactly the reference's
+//! (detail/reference.hpp), CIGARs included.
+class pairwise_aligner
+{
+public:
+    explicit pairwise_aligner(alignment_config config) : config_{config} { detail::validate_config(config_); }
+
+    alignment_config const & config() const noexcept { return config_; }
+
+    //! The score of one pair (extension: with the best cell and the end-to-end score).
+    score_result score(std::span<std::uint8_t const> query, std::span<std::uint8_t const> target)
+    {
+        validate(query, target);
+        auto const m = static_cast<std::uint32_t>(query.size()), n = static_cast<std::uint32_t>(target.size());
+        if (diagonal(m, n))
+        {
+            detail::dp_outcome const o = simd::dispatch<detail::diagonal_kernel>([&](auto kernel) {
+                return kernel.run(query.data(), m, target.data(), n, config_,
+                                  workspace(kernel.workspace_bytes(m, n)), nullptr, nullptr);
+            });
+            return detail::to_lane_score(o, config_.mode).result;
+        }
+        if (local_diagonal(m, n))
+        {
+            detail::dp_outcome const o = simd::dispatch<detail::local_diagonal_kernel>([&](auto kernel) {
+                return kernel.run(query.data(), m, target.data(), n, config_,
+                                  workspace(kernel.workspace_bytes(m, n)), nullptr, nullptr);
+            });
+            return detail::to_lane_score(o, config_.mode).result;
+        }
+        bool const striped = m > 0 && n > 0 && config_.band < 0 &&
+                             (config_.mode == alignment_mode::local ||
+                              (config_.mode == alignment_mode::global && detail::fits_16bit(config_, m, n)));
+        if (striped)
+        {
+            detail::lane_score const r = simd::dispatch<detail::striped_kernel>([&](auto kernel) {
+                return kernel.score(query.data(), m, target.data(), n, config_, workspace(kernel.workspace_bytes(m, n)));
+            });
+            if (!r.overflow)
+                return r.result;
+        }
+        return detail::to_lane_score(detail::score_scalar(query.data(), m, target.data(), n, config_), config_.mode)
+            .result;
+    }
+
+    //! Score, begin/end positions and CIGAR.
+    alignment_result align(std::span<std::uint8_t const> query, std::span<std::uint8_t const> target)
+    {
+        validate(query, target);
+        auto const m = static_cast<std::uint32_t>(query.size()), n = static_cast<std::uint32_t>(target.size());
+        bool const local = local_diagonal(m, n);
+        if (!diagonal(m, n) && !local)
+            return detail::align_scalar(query.data(), m, target.data(), n, config_);
+        base_.resize(std::size_t{m} + n + 1);
+        std::size_t const entries = detail::direction_layout(m, n, config_.band, base_.data());
+        std::int64_t const * base = base_.data();
+        if (local)
+        {
+            // 16-bit direction entries, in the same (reused) buffer.
+            directions_.resize(2 * entries);
+            auto * dirs = reinterpret_cast<std::uint16_t *>(directions_.data());
+            detail::dp_outcome const o = simd::dispatch<detail::local_diagonal_kernel>([&](auto kernel) {
+                return kernel.run(query.data(), m, target.data(), n, config_, workspace(kernel.workspace_bytes(m, n)),
+                                  dirs, base);
+            });
+            return detail::finish_alignment(query.data(), m, target.data(), config_, o,
+                                            [&](std::uint32_t i, std::uint32_t j) {
+                                                return static_cast<std::uint8_t>(dirs[base[i + j] + j]);
+                                            });
+        }
+        directions_.resize(entries);
+        detail::dp_outcome const o = simd::dispatch<detail::diagonal_kernel>([&](auto kernel) {
+            return kernel.run(query.data(), m, target.data(), n, config_, workspace(kernel.workspace_bytes(m, n)),
+                              directions_.data(), base);
+        });
+        return detail::finish_alignment(query.data(), m, target.data(), config_, o,
+                                        [&](std::uint32_t i, std::uint32_t j) {
+                                            return detail::direction_at(directions_.data(), base, i, j);
+                                        });
+    }
+
+private:
+    static void validate(std::span<std::uint8_t const> query, std::span<std::uint8_t const> target)
+    {
+        detail::validate_sequence(query, "query");
+        detail::validate_sequence(target, "target");
+    }
+
+    bool diagonal(std::uint32_t m, std::uint32_t n) const noexcept
+    {
+        return m > 0 && n > 0 && config_.mode != alignment_mode::local && detail::diagonal_fits(config_.scoring);
+    }
+
+    bool local_diagonal(std::uint32_t m, std::uint32_t n) const noexcept
+    {
+        return m > 0 && n > 0 && config_.mode == alignment_mode::local && detail::local_diagonal_fits(config_, m, n);
+    }
+
+    void * workspace(std::size_t bytes)
+    {
+        if (workspace_.size() * sizeof(std::uint64_t) < bytes + 64)
+            workspace_.resize(bytes / sizeof(std::uint64_t) + 9);
+        auto const addr = reinterpret_cast<std::uintptr_t>(workspace_.data());
+        return reinterpret_cast<void *>((addr + 63) & ~std::uintptr_t{63});
+    }
+
+    alignment_config config_;
+    std::vector<std::uint64_t> workspace_;
+    std::vector<std::uint8_t> directions_; // bytes, or 16-bit entries for local
+    std::vector<std::int64_t> base_;
+};
+
+//! Score, begin/end positions and CIGAR of one pair (see pairwise_aligner; use one for many pairs).
 inline alignment_result align(std::span<std::uint8_t const> query, std::span<std::uint8_t const> target,
                               alignment_config const & config)
 {
-    detail::validate_config(config);
-    detail::validate_sequence(query, "query");
-    detail::validate_sequence(target, "target");
-    return detail::align_scalar(query.data(), static_cast<std::uint32_t>(query.size()), target.data(),
-                                static_cast<std::uint32_t>(target.size()), config);
+    return pairwise_aligner{config}.align(query, target);
 }
 
-//! The score of one pair (extension: with the best cell and the end-to-end score). Local and global without a
-//! band run the striped 16-bit kernel (local pairs that saturate and global pairs beyond the 16-bit bound take
-//! the 32-bit reference); other modes and banded alignments run the scalar reference. For many pairs,
-//! batch_aligner is faster.
+//! The score of one pair (extension: with the best cell and the end-to-end score); see pairwise_aligner. For
+//! many pairs, batch_aligner is faster.
 inline score_result score(std::span<std::uint8_t const> query, std::span<std::uint8_t const> target,
                           alignment_config const & config)
 {
-    detail::validate_config(config);
-    detail::validate_sequence(query, "query");
-    detail::validate_sequence(target, "target");
-    auto const m = static_cast<std::uint32_t>(query.size()), n = static_cast<std::uint32_t>(target.size());
-    bool const striped = m > 0 && n > 0 && config.band < 0 &&
-                         (config.mode == alignment_mode::local ||
-                          (config.mode == alignment_mode::global && detail::fits_16bit(config, m, n)));
-    if (striped)
-    {
-        detail::lane_score const r = simd::dispatch<detail::striped_kernel>([&](auto kernel) {
-            std::vector<std::uint64_t> ws(kernel.workspace_bytes(m, n) / sizeof(std::uint64_t) + 9);
-            auto const addr = reinterpret_cast<std::uintptr_t>(ws.data());
-            void * aligned = reinterpret_cast<void *>((addr + 63) & ~std::uintptr_t{63});
-            return kernel.score(query.data(), m, target.data(), n, config, aligned);
-        });
-        if (!r.overflow)
-            return r.result;
-    }
-    return detail::to_lane_score(detail::score_scalar(query.data(), m, target.data(), n, config), config.mode).result;
+    return pairwise_aligner{config}.score(query, target);
 }
 
 //! Checks a result against its sequences: the CIGAR consumes exactly [begin, end) of both and rescoring it

@@ -97,7 +97,6 @@ dp_outcome run_dp(std::uint8_t const * query, std::uint32_t m, std::uint8_t cons
     std::int32_t const o = sc.gap_open, e = sc.gap_extend, oe = o + e;
     bool const local = c.mode == alignment_mode::local;
     bool const ext = c.mode == alignment_mode::extension;
-    std::size_t const width = std::size_t{n} + 1;
 
     for (std::uint32_t j = 0; j <= n; ++j)
     {
