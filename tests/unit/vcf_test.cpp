@@ -181,6 +181,13 @@ TEST_CASE("plain and BGZF round trips", "[vcf]")
                 CHECK(back[i] == recs[i]);
         }
     CHECK(fs::exists(dir.file("a.vcf.gz.tbi")));
+    // POS 0 (a telomere record) is pos -1; it is written, indexed and read back
+    vcf::record telomere = recs.front();
+    telomere.pos = -1;
+    telomere.ref = "N";
+    write_all(dir.file("t.vcf.gz"), h, {telomere});
+    CHECK(read_all(dir.file("t.vcf.gz")) == std::vector<vcf::record>{telomere});
+    CHECK(vcf::indexed_reader{dir.file("t.vcf.gz")}.query("chr1:1-10").size() == 1);
     CHECK(!fs::exists(dir.file("a.vcf.tbi")));
 }
 

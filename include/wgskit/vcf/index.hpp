@@ -8,12 +8,14 @@
 // in file order.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include <unistd.h>
@@ -35,6 +37,14 @@ inline constexpr std::int64_t tbi_max_length = (std::int64_t{1} << 29) - 1;
 inline constexpr int csi_min_shift = 14;
 
 using index_builder = codec::bgzf::binning_index_builder;
+
+//! The span a record is indexed and queried by: [pos, end()) with POS 0 (a telomere, pos -1) as position 1,
+//! never empty.
+inline std::pair<std::int64_t, std::int64_t> indexed_span(record const & r)
+{
+    std::int64_t const beg = std::max<std::int64_t>(r.pos, 0);
+    return {beg, std::max(r.end(), beg + 1)};
+}
 
 //! A parsed .tbi / .csi: the binning index with its references' names.
 struct tabix_index
@@ -260,7 +270,7 @@ public:
                 detail::parse_record(line_, header_, r, path_, 0);
                 if (header_.contigs()[static_cast<std::size_t>(r.contig)].name != contig || r.pos >= end)
                     break;
-                if (r.end() > beg && std::max<std::int64_t>(r.pos, 0) < end)
+                if (auto [rb, re] = indexed_span(r); re > beg && rb < end)
                     out.push_back(r);
             }
         }

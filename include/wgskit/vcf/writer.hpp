@@ -86,8 +86,10 @@ public:
         std::uint64_t const begin = offset_;
         emit(line_);
         if (index_)
-            index_->add(r.contig, std::max<std::int64_t>(r.pos, 0), std::max<std::int64_t>(r.end(), r.pos + 1),
-                        begin, offset_);
+        {
+            auto const [beg, end] = indexed_span(r);
+            index_->add(static_cast<std::size_t>(r.contig), beg, end, begin, offset_);
+        }
     }
 
     //! Flushes; for BGZF writes the EOF block and the index; renames the temporary files to their names.
