@@ -19,6 +19,7 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <span>
 #include <stdexcept>
 #include <string>
@@ -132,11 +133,14 @@ inline void throw_if_interrupted()
         throw interrupted{sig};
 }
 
-//! A record_sink that passes records on and checks for an interruption every few thousand records.
+//! A record_sink that passes records on and, every few thousand records, checks for an interruption and reports
+//! how many records went through (progress).
 class interruptible_sink : public bam::record_sink
 {
 public:
-    explicit interruptible_sink(bam::record_sink & out) : out_{out} {}
+    explicit interruptible_sink(bam::record_sink & out, std::function<void(std::uint64_t)> on_progress = {}) :
+        out_{out}, on_progress_{std::move(on_progress)}
+    {}
     void write(bam::record const & r) override
     {
         tick();
@@ -153,9 +157,14 @@ private:
     void tick()
     {
         if ((++n_ & 4095) == 0)
+        {
             throw_if_interrupted();
+            if (on_progress_)
+                on_progress_(n_);
+        }
     }
     bam::record_sink & out_;
+    std::function<void(std::uint64_t)> on_progress_;
     std::uint64_t n_{0};
 };
 
@@ -300,7 +309,10 @@ inline nlohmann::ordered_json align_sort_markdup(wgs_options const & opt, std::f
     bam::indexing_bam_writer out{bam_path, hdr, 6, bgzf_threads};
     qc::coverage_counter coverage{hdr, out};
     bam::duplicate_marker dups{hdr, coverage};
-    interruptible_sink checked{dups};
+    qc::alignment_stats aln; // records seen by the sorter, for the merge's progress
+    interruptible_sink checked{dups, [&](std::uint64_t n) {
+                                   log.update(n, "records", aln.records() ? double(n) / double(aln.records()) : -1);
+                               }};
     bam::coordinate_sorter sorter{hdr, checked, {opt.sort_memory, bgzf_threads, bam_path + ".sort"}};
 
     using batch = map::read_pairs;
@@ -309,7 +321,6 @@ inline nlohmann::ordered_json align_sort_markdup(wgs_options const & opt, std::f
         qc::alignment_stats aln;
         qc::read_stats r1, r2;
     };
-    qc::alignment_stats aln;
     qc::read_stats r1, r2;
     io::paired_fastq_reader reads{opt.reads1, opt.reads2};
     read_position position{opt.reads1};
