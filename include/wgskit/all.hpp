@@ -13,5 +13,6 @@
 #include <wgskit/map/all.hpp>
 #include <wgskit/qc/all.hpp>
 #include <wgskit/simd/all.hpp>
+#include <wgskit/vcf/all.hpp>
 #include <wgskit/version.hpp>
 #include <wgskit/workflow/all.hpp>

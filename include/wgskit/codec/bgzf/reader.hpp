@@ -122,6 +122,30 @@ public:
         return got;
     }
 
+    //! The next line without its '\n' (a '\r' before it is dropped); false at the end of the stream. A last line
+    //! without '\n' is returned too.
+    bool read_line(std::string & out)
+    {
+        out.clear();
+        while (true)
+        {
+            if (pos_ == data_.size() && !next_block())
+                return !out.empty();
+            auto const * start = data_.data() + pos_;
+            auto const * nl = static_cast<char const *>(std::memchr(start, '\n', data_.size() - pos_));
+            if (nl != nullptr)
+            {
+                out.append(start, static_cast<std::size_t>(nl - start));
+                pos_ += static_cast<std::size_t>(nl - start) + 1;
+                if (!out.empty() && out.back() == '\r')
+                    out.pop_back();
+                return true;
+            }
+            out.append(start, data_.size() - pos_);
+            pos_ = data_.size();
+        }
+    }
+
     //! The rest of the stream.
     std::string read_all()
     {
