@@ -37,8 +37,22 @@ step "bcftools mpileup | call -mv" "bcftools mpileup --threads $t -f classic/ref
 classic_wall=$(echo "${wall[bwa index]} + ${wall[bwa mem | fixmate -m | sort]} + ${wall[samtools markdup]} + ${wall[samtools index]}" | bc)
 classic_all=$(echo "$classic_wall + ${wall[bcftools mpileup | call -mv]}" | bc)
 printf "classic without calling: %.2f s wall; with calling: %.2f s wall\n" "$classic_wall" "$classic_all"
-printf "wgskit wgs: %.2f s wall (ratio classic-without-calling / wgskit: %.2f)\n" "${wall[wgskit wgs (all steps)]}" \
-    "$(echo "$classic_wall / ${wall[wgskit wgs (all steps)]}" | bc -l)"
+classic_cpu=$(echo "${cpu[bwa index]} + ${cpu[bwa mem | fixmate -m | sort]} + ${cpu[samtools markdup]} + ${cpu[samtools index]}" | bc)
+if [ -s wgs/S.vcf.gz ]; then
+    classic_wall=$classic_all; classic_cpu=$(echo "$classic_cpu + ${cpu[bcftools mpileup | call -mv]}" | bc); what="with calling"
+else
+    what="without calling (this wgskit build does not call)"
+fi
+printf "wgskit wgs: %.2f s wall, %.2f s cpu; classic %s: %.2f s wall, %.2f s cpu; ratio classic/wgskit: wall %.2f, cpu %.2f\n" \
+    "${wall[wgskit wgs (all steps)]}" "${cpu[wgskit wgs (all steps)]}" "$what" "$classic_wall" "$classic_cpu" \
+    "$(echo "$classic_wall / ${wall[wgskit wgs (all steps)]}" | bc -l)" "$(echo "$classic_cpu / ${cpu[wgskit wgs (all steps)]}" | bc -l)"
+truth=${TRUTH:-$(dirname "$r1")/truth.vcf.gz}
+score="$root/../shared/eval/score-variants.sh"; [ -x "$score" ] || score=/work/shared/eval/score-variants.sh
+if [ -s wgs/S.vcf.gz ] && [ -s "$truth" ] && [ -x "$score" ]; then
+    echo "variant accuracy against $truth:"
+    "$score" wgs/S.vcf.gz "$truth" classic/ref.fa | sed 's/^/    wgskit   /'
+    "$score" classic/calls.vcf.gz "$truth" classic/ref.fa | sed 's/^/    bcftools /'
+fi
 printf "duplicates: wgskit %s, samtools markdup %s; mapped: wgskit %s, bwa %s\n" \
     "$(samtools view -c -f 1024 wgs/S.bam)" "$(samtools view -c -f 1024 classic/md.bam)" \
     "$(samtools view -c -F 2308 wgs/S.bam)" "$(samtools view -c -F 2308 classic/md.bam)"

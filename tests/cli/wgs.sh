@@ -40,7 +40,8 @@ assert len(m["kmers"]["spectrum"]) > 10
 assert m["index"]["built"] is True
 PY
 [ -s "$OUT/chr22_40k.fa.wgsx" ] && pass "the FM index was built in the output folder" || fail "no index in $OUT"
-[ ! -e "$DATA/chr22_40k.fa.wgsx" ] && pass "nothing written beside the bundled reference" || fail "index written into examples/data"
+[ ! -e "$DATA/chr22_40k.fa.wgsx" ] && [ ! -e "$DATA/chr22_40k.fa.fai" ] && pass "nothing written beside the bundled reference" \
+    || fail "index written into examples/data"
 ls -a "$OUT" | grep -qE 'tmp|\.sort\.' && fail "temporary files left behind: $(ls -a "$OUT")" || pass "no temporary files left"
 
 python3 - "$OUT/NA12878_mqc.json" <<'PY' && pass "MultiQC custom content" || fail "MultiQC custom content"
@@ -89,6 +90,23 @@ PY
         && pass "duplicates equal samtools markdup's" || fail "duplicates differ from samtools markdup"
 else
     echo "WARN: samtools not installed: BAM checks skipped"
+fi
+
+# Variant calls (when the call block is in the build): VCF.gz + .tbi, counts as in the metrics, region queries.
+VCF=$OUT/NA12878.vcf.gz
+if grep -qF "$VCF" "$WORK/stdout.txt"; then
+    [ -s "$VCF" ] && [ -s "$VCF.tbi" ] && pass "VCF and its .tbi" || fail "VCF or .tbi missing"
+    if command -v bcftools >/dev/null; then
+        n=$(bcftools view -H "$VCF" | wc -l)
+        python3 -c "import json,sys; m=json.load(open(sys.argv[1])); assert m['variants']['records'] == int(sys.argv[2]) > 0, m['variants']" "$M" "$n" \
+            && pass "bcftools reads $n records, as the metrics say" || fail "VCF records ($n) vs metrics"
+        [ "$(bcftools view -H -r chr22:1-40001 "$VCF" | wc -l)" = "$n" ] && pass "bcftools region query through the .tbi" || fail "VCF region query"
+        truth=$DATA/NA12878_GIAB.chr22_40k.truth.vcf.gz
+        shared=$(bcftools isec -n=2 -c none "$VCF" "$truth" 2>/dev/null | wc -l)
+        echo "info: $shared of $(bcftools view -H "$truth" | wc -l) truth records called exactly; $n calls"
+    fi
+else
+    echo "WARN: this build does not call variants: VCF checks skipped"
 fi
 
 # The report: self-contained, every plot an inline SVG, rendered by headless Chromium (not blank).
@@ -152,6 +170,7 @@ start=$(date +%s.%N)
 "$WGSKIT" wgs -t 2 --sample NA12878 -o "$OUT" -r "$REF" -1 "$R1" -2 "$R2" >"$WORK/stdout2.txt" 2>"$WORK/stderr2.txt" || fail "rerun failed"
 elapsed=$(echo "$(date +%s.%N) - $start" | bc)
 grep -q 'map: skipped' "$WORK/stderr2.txt" && grep -q 'kmers: skipped' "$WORK/stderr2.txt" \
+    && { [ ! -e "$VCF" ] || grep -q 'call: skipped' "$WORK/stderr2.txt"; } \
     && pass "rerun says skipped (${elapsed}s)" || fail "rerun did not skip: $(cat "$WORK/stderr2.txt")"
 [ "$before" = "$(stat -c %Y.%s "$BAM")" ] && pass "rerun left the BAM untouched" || fail "rerun rewrote the BAM"
 python3 -c "

@@ -324,6 +324,7 @@ inline nlohmann::ordered_json align_sort_markdup(wgs_options const & opt, std::f
     qc::read_stats r1, r2;
     io::paired_fastq_reader reads{opt.reads1, opt.reads2};
     read_position position{opt.reads1};
+    std::atomic<std::uint64_t> produced{0}; // pairs read from the files (the producer runs ahead)
 
     log.begin("map");
     pipeline_options po;
@@ -333,7 +334,9 @@ inline nlohmann::ordered_json align_sort_markdup(wgs_options const & opt, std::f
         po,
         [&](batch & b) {
             throw_if_interrupted();
-            return reads.read_batch(b.mates1, b.mates2, opt.batch_pairs, std::uint64_t{1} << 40);
+            bool const more = reads.read_batch(b.mates1, b.mates2, opt.batch_pairs, std::uint64_t{1} << 40);
+            produced += b.mates1.size();
+            return more;
         },
         [&](batch & b, result & r) {
             map::map_batch(mapper, b, true, true, r);
@@ -351,7 +354,10 @@ inline nlohmann::ordered_json align_sort_markdup(wgs_options const & opt, std::f
             r2.merge(r.r2);
             for (auto & rec : r.records)
                 sorter.write(std::move(rec));
-            log.update(r1.records(), "pairs", position.fraction());
+            // The file position runs ahead of the consumer by the batches in flight: scale it back.
+            double const read = position.fraction();
+            log.update(r1.records(), "pairs",
+                       read > 0 ? read * double(r1.records()) / double(std::max<std::uint64_t>(1, produced)) : -1);
         });
     char rate[64];
     std::snprintf(rate, sizeof rate, "%.2f%% mapped, %.2f%% properly paired", 100 * aln.mapping_rate(),
@@ -404,14 +410,49 @@ inline nlohmann::ordered_json kmer_spectrum(wgs_options const & opt, progress_lo
 }
 
 #if WGSKIT_WORKFLOW_HAS_CALLER
-inline nlohmann::ordered_json call_step(wgs_options const & opt, std::string const & bam, std::string const & vcf)
+//! The reference as the caller reads it (plain FASTA with a .fai): the user's file when its .fai is beside it;
+//! otherwise a link to it (plain) or a decompressed copy (gzip) in OUTDIR, so the .fai is built there and the
+//! user's folder is never written.
+inline std::string reference_for_calling(std::string const & reference, std::filesystem::path const & outdir)
+{
+    if (std::filesystem::exists(reference + ".fai") && !io::is_gzip_file(reference))
+        return reference;
+    std::string name = std::filesystem::path{reference}.filename().string();
+    bool const gz = io::is_gzip_file(reference);
+    if (gz && name.ends_with(".gz"))
+        name.resize(name.size() - 3);
+    auto const local = outdir / ("calling." + name);
+    if (std::filesystem::exists(local))
+        return local.string();
+    if (!gz)
+    {
+        std::filesystem::create_symlink(std::filesystem::absolute(reference), local);
+        return local.string();
+    }
+    io::input_file in{reference};
+    atomic_output_file out{local.string()};
+    char buf[1 << 16];
+    for (std::size_t n; (n = in.read(buf, sizeof buf)) > 0;)
+        out.write(buf, n);
+    out.commit();
+    return local.string();
+}
+
+inline nlohmann::ordered_json call_step(wgs_options const & opt, std::string const & bam, std::string const & vcf,
+                                        std::string const & reference)
 {
     call::caller_options co;
-    co.threads = opt.threads;
-    co.regions = opt.regions;
+    co.threads = static_cast<int>(std::max<std::size_t>(1, opt.threads));
+    for (std::size_t at = 0; at < opt.regions.size();)
+    {
+        std::size_t const comma = std::min(opt.regions.find(',', at), opt.regions.size());
+        if (comma > at)
+            co.regions.push_back(opt.regions.substr(at, comma - at));
+        at = comma + 1;
+    }
     co.gvcf = false;
     co.command_line = opt.command_line;
-    auto const s = call::call_variants(bam, opt.reference, vcf, co);
+    auto const s = call::call_variants(bam, reference, vcf, co);
     double const tstv = s.transversions ? double(s.transitions) / double(s.transversions) : 0.0;
     double const hethom = s.hom_alt ? double(s.het) / double(s.hom_alt) : 0.0;
     return {{"records", s.records}, {"snps", s.snps},       {"indels", s.indels},       {"multiallelic", s.multiallelic},
@@ -688,7 +729,7 @@ inline wgs_outputs run_wgs(wgs_options opt, progress_log & log)
     else
     {
         log.begin("call");
-        metrics["variants"] = call_step(opt, bam, vcf);
+        metrics["variants"] = call_step(opt, bam, vcf, reference_for_calling(opt.reference, outdir));
         log.end(std::to_string(metrics["variants"]["records"].get<std::uint64_t>()) + " variants in " + vcf);
         state.record("call", call_key, {vcf, tbi}, metrics["variants"]);
     }
