@@ -16,9 +16,11 @@ set(_wgskit_dispatch_dir "${CMAKE_CURRENT_LIST_DIR}")
 # Architectures and the flags that build their translation unit (x86-64). On AArch64, neon64 is the baseline
 # and needs no translation unit of its own.
 set(WGSKIT_DISPATCH_X86_ARCHS sse4_2 avx2 avx512bw)
+# No floating-point contraction (a * b + c fused where -mfma allows): float kernels (the pair-HMM) must give
+# results bit-identical to their scalar reference, which the baseline build computes unfused.
 set(WGSKIT_DISPATCH_FLAGS_sse4_2 -msse4.2 -mpopcnt)
-set(WGSKIT_DISPATCH_FLAGS_avx2 -mavx2 -mfma -mbmi -mbmi2 -mpopcnt -mlzcnt)
-set(WGSKIT_DISPATCH_FLAGS_avx512bw -mavx512f -mavx512cd -mavx512dq -mavx512bw -mavx512vl -mavx2 -mfma -mbmi
+set(WGSKIT_DISPATCH_FLAGS_avx2 -ffp-contract=off -mavx2 -mfma -mbmi -mbmi2 -mpopcnt -mlzcnt)
+set(WGSKIT_DISPATCH_FLAGS_avx512bw -ffp-contract=off -mavx512f -mavx512cd -mavx512dq -mavx512bw -mavx512vl -mavx2 -mfma -mbmi
     -mbmi2 -mpopcnt -mlzcnt)
 
 function(wgskit_enable_runtime_dispatch target)

@@ -1,17 +1,19 @@
-// wgskit map [-t N] [-R '@RG\tID:x\tSM:y'] [-p] [-o OUT.sam] REF.fa R1.fq[.gz] [R2.fq[.gz]]: maps short reads
-// (single-end, paired files, or interleaved pairs with -p) on REF.fa's index REF.fa.wgsx and writes SAM.
+// wgskit map [-t N] [-R '@RG\tID:x\tSM:y'] [-p] [-o OUT.sam|OUT.bam] REF.fa R1.fq[.gz] [R2.fq[.gz]]: maps short
+// reads (single-end, paired files, or interleaved pairs with -p) on REF.fa's index REF.fa.wgsx; SAM (standard
+// output or -o x.sam) or BAM (-o x.bam) through bam's writers.
 #include <cstdio>
 #include <filesystem>
 #include <memory>
 #include <string>
 #include <vector>
 
-#include <wgskit/core/atomic_file.hpp>
+#include <wgskit/bam/writer.hpp>
 #include <wgskit/core/batch_pipeline.hpp>
 #include <wgskit/core/exception.hpp>
 #include <wgskit/fm/fmd_index.hpp>
 #include <wgskit/io/fastq.hpp>
 #include <wgskit/io/paired_fastq.hpp>
+#include <wgskit/map/bam_output.hpp>
 #include <wgskit/map/mapper.hpp>
 #include <wgskit/version.hpp>
 
@@ -53,9 +55,8 @@ std::string read_group_id(std::string const & line)
 void register_map(CLI::App & app)
 {
     auto * cmd = app.add_subcommand(
-        "map", "Map short reads (single-end or paired) to a reference indexed by 'wgskit index'; SAM output.\n"
-               "BAM output (-o OUT.bam) is not available yet: it arrives with the bam/ block; pipe the SAM to "
-               "'samtools view -b' meanwhile.");
+        "map", "Map short reads (single-end or paired) to a reference indexed by 'wgskit index'; SAM on standard "
+               "output, or -o OUT.sam / OUT.bam (unsorted).");
     struct options
     {
         std::string reference, reads1, reads2, output, read_group;
@@ -68,7 +69,7 @@ void register_map(CLI::App & app)
         ->check(CLI::Range(1u, 1024u));
     cmd->add_option("-R,--read-group", opt->read_group, "Read group header line, e.g. '@RG\\tID:x\\tSM:y'");
     cmd->add_flag("-p,--interleaved", opt->interleaved, "R1 holds both mates, alternating");
-    cmd->add_option("-o,--output", opt->output, "Output SAM file (default: standard output); .bam is not supported yet");
+    cmd->add_option("-o,--output", opt->output, "Output file: BAM if it ends in .bam, else SAM (default: SAM on standard output)");
     cmd->add_option("-K,--batch-reads", opt->batch_pairs, "Reads (pairs) a batch; the insert size is estimated per batch")
         ->check(CLI::Range(std::size_t{100}, std::size_t{10000000}));
     cmd->add_option("reference", opt->reference, "Reference FASTA indexed by 'wgskit index' (REF.fa.wgsx beside it)")
@@ -77,9 +78,7 @@ void register_map(CLI::App & app)
     cmd->add_option("reads2", opt->reads2, "R2 FASTQ (plain or gzip)");
     std::string command_line;
     cmd->callback([opt, cmd] {
-        if (opt->output.size() >= 4 && opt->output.compare(opt->output.size() - 4, 4, ".bam") == 0)
-            throw invalid_argument{"map: BAM output is not available yet (it arrives with the bam/ block); write SAM "
-                                   "and convert with 'samtools view -b', or pipe: wgskit map ... | samtools view -b"};
+        bool const bam_output = opt->output.size() >= 4 && opt->output.compare(opt->output.size() - 4, 4, ".bam") == 0;
         if (opt->interleaved && !opt->reads2.empty())
             throw invalid_argument{"map: -p (interleaved) takes one FASTQ, not two"};
         std::string const index_path = opt->reference + ".wgsx";
@@ -100,11 +99,6 @@ void register_map(CLI::App & app)
         map::mapper const mapper{index, mo};
         bool const paired = opt->interleaved || !opt->reads2.empty();
 
-        std::string header = "@HD\tVN:1.6\tSO:unsorted\n";
-        for (std::size_t k = 0; k < index.contig_count(); ++k)
-            header += "@SQ\tSN:" + std::string{index.contig_name(k)} + "\tLN:" + std::to_string(index.contig_length(k)) + "\n";
-        if (!rg_line.empty())
-            header += rg_line + "\n";
         std::string cl = "wgskit map";
         // -t is left out so that the output is byte-identical for any thread count.
         if (!opt->read_group.empty())
@@ -114,40 +108,17 @@ void register_map(CLI::App & app)
         if (!opt->output.empty())
             cl += " -o " + opt->output;
         cl += " " + opt->reference + " " + opt->reads1 + (opt->reads2.empty() ? "" : " " + opt->reads2);
-        header += "@PG\tID:wgskit\tPN:wgskit\tVN:" WGSKIT_VERSION_STRING "\tCL:" + cl + "\n";
+        bam::writer sink{opt->output.empty() ? "-" : opt->output, map::make_header(index, rg_line, cl),
+                        bam::writer_options{bam_output ? bam::file_format::bam : bam::file_format::sam, 6,
+                                            opt->threads > 1 ? opt->threads : 0}};
 
-        std::unique_ptr<atomic_output_file> file;
-        if (!opt->output.empty())
-            file = std::make_unique<atomic_output_file>(opt->output);
-        auto write = [&](std::string const & s) {
-            if (file)
-                file->write(s);
-            else if (std::fwrite(s.data(), 1, s.size(), stdout) != s.size())
-                throw io_error{"<stdout>", "write failed"};
-        };
-        write(header);
-
-        struct batch
-        {
-            io::read_batch a, b;
-        };
-        struct result
-        {
-            std::vector<map::alignment> records;
-            std::string text;
-            map::workspace ws;
-        };
-        auto names = [&](std::int32_t k) { return index.contig_name(static_cast<std::size_t>(k)); };
-        auto work = [&](batch & in, result & out) {
-            if (paired)
-                mapper.map_paired(in.a, in.b, out.records, out.ws);
-            else
-                mapper.map_single(in.a, out.records, out.ws);
-            out.text.clear();
+        using batch = map::read_pairs;
+        using result = map::mapped_batch;
+        auto work = [&](batch & in, result & out) { map::map_batch(mapper, in, paired, false, out); };
+        auto consume = [&](batch &, result & out) {
             for (auto const & r : out.records)
-                map::write_sam(out.text, r, names);
+                sink.write(r);
         };
-        auto consume = [&](batch &, result & out) { write(out.text); };
         pipeline_options po;
         po.threads = opt->threads;
         po.max_in_flight = opt->threads + 1; // batches are large: bound the memory
@@ -158,19 +129,16 @@ void register_map(CLI::App & app)
                 opt->interleaved ? std::make_unique<io::paired_fastq_reader>(opt->reads1, io::interleaved)
                                  : std::make_unique<io::paired_fastq_reader>(opt->reads1, opt->reads2);
             run_ordered_pipeline<batch, result>(
-                po, [&](batch & b) { return reader->read_batch(b.a, b.b, opt->batch_pairs, max_bases); }, work,
+                po, [&](batch & b) { return reader->read_batch(b.mates1, b.mates2, opt->batch_pairs, max_bases); }, work,
                 consume);
         }
         else
         {
             io::fastq_reader reader{opt->reads1};
             run_ordered_pipeline<batch, result>(
-                po, [&](batch & b) { return reader.read_batch(b.a, opt->batch_pairs, max_bases); }, work, consume);
+                po, [&](batch & b) { return reader.read_batch(b.mates1, opt->batch_pairs, max_bases); }, work, consume);
         }
-        if (file)
-            file->commit();
-        else
-            std::fflush(stdout);
+        sink.close();
         (void)cmd;
     });
 }

@@ -1,4 +1,5 @@
-// wgskit wgs -r REF.fa -1 R1.fq.gz -2 R2.fq.gz -o OUTDIR [-t N] [--sample NAME]: the workflow in one process.
+// wgskit wgs -r REF.fa -1 R1.fq.gz -2 R2.fq.gz -o OUTDIR [-t N] [--sample NAME]: the workflow in one process
+// (index, map, sort, mark duplicates, QC, calling when the call block is in the build, report).
 #include <cstdio>
 #include <memory>
 #include <string>
@@ -14,21 +15,43 @@ namespace wgskit::cli
 void register_wgs(CLI::App & app)
 {
     auto opt = std::make_shared<workflow::wgs_options>();
-    auto * cmd = app.add_subcommand("wgs", "FASTQ pairs to outputs in one process (reference, reads QC; mapping, "
-                                           "sorting and calling as those blocks land)");
+    auto memory_mb = std::make_shared<std::size_t>(768);
+    auto plain = std::make_shared<bool>(false);
+    auto * cmd = app.add_subcommand("wgs", "FASTQ pairs to an indexed, duplicate-marked BAM, QC metrics and an HTML "
+                                           "report in one process (variant calls when the call block is in the build)");
     cmd->add_option("-r,--reference", opt->reference, "Reference FASTA (plain or gzip)")->required();
     cmd->add_option("-1,--reads1", opt->reads1, "R1 FASTQ (plain or gzip)")->required();
     cmd->add_option("-2,--reads2", opt->reads2, "R2 FASTQ (plain or gzip)")->required();
     cmd->add_option("-o,--outdir", opt->outdir, "Output folder (created if missing)")->required();
     cmd->add_option("-t,--threads", opt->threads, "Worker threads")->check(CLI::Range(1, 1024));
     cmd->add_option("--sample", opt->sample, "Sample name and output prefix (default: from R1's file name)");
-    cmd->callback([opt] {
+    cmd->add_option("-m,--sort-memory", *memory_mb, "Megabytes of records the sorter holds before spilling a run")
+        ->check(CLI::Range(16, 1 << 20));
+    cmd->add_option("-K,--batch-pairs", opt->batch_pairs, "Read pairs a mapper batch (insert size estimated per batch)")
+        ->check(CLI::Range(std::size_t{100}, std::size_t{10000000}));
+    cmd->add_option("-k,--kmer", opt->kmer_k, "k of the k-mer spectrum (0: none)")->check(CLI::Range(0, 31));
+    cmd->add_option("--regions", opt->regions, "Calling regions (chr, chr:beg-end; comma-separated)");
+    cmd->add_flag("--force", opt->force, "Rerun every step, even those whose outputs are complete");
+    cmd->add_flag("--plain-progress", *plain, "Timestamped progress lines even on a terminal");
+    cmd->callback([opt, memory_mb, plain] {
+        opt->sort_memory = *memory_mb << 20;
         opt->command_line = "wgskit wgs -r " + opt->reference + " -1 " + opt->reads1 + " -2 " + opt->reads2 +
-                            " -o " + opt->outdir + " -t " + std::to_string(opt->threads) +
-                            (opt->sample.empty() ? "" : " --sample " + opt->sample);
-        auto const out = workflow::run_wgs(*opt, workflow::progress_log{stderr});
-        std::printf("outputs:\n  metrics: %s\n  index:   %s\n", out.metrics.string().c_str(),
-                    out.index.string().c_str());
+                            " -o " + opt->outdir + (opt->sample.empty() ? "" : " --sample " + opt->sample);
+        workflow::install_interrupt_handlers();
+        workflow::progress_log log{stderr, *plain};
+        auto const out = workflow::run_wgs(*opt, log);
+        std::printf("outputs:\n  bam:     %s (+ .bai)\n", out.bam.string().c_str());
+        if (!out.vcf.empty())
+            std::printf("  vcf:     %s (+ .tbi)\n", out.vcf.string().c_str());
+        std::printf("  metrics: %s\n  multiqc: %s\n  report:  %s\n  index:   %s\n", out.metrics.string().c_str(),
+                    out.multiqc.string().c_str(), out.report.string().c_str(), out.index.string().c_str());
+        if (!out.skipped.empty())
+        {
+            std::string s;
+            for (auto const & x : out.skipped)
+                s += " " + x;
+            std::printf("skipped (complete from an earlier run):%s\n", s.c_str());
+        }
     });
 }
 

@@ -7,6 +7,7 @@
 namespace wgskit::cli
 {
 
+void register_call(CLI::App & app);
 void register_count(CLI::App & app);
 void register_faidx(CLI::App & app);
 void register_index(CLI::App & app);

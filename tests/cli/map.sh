@@ -9,7 +9,6 @@ REF=$WORK/ref.fa
 
 expect_fail "missing index" "wgskit index" "$WGSKIT" map "$REF" "$R1" "$R2"
 "$WGSKIT" index "$REF" 2>/dev/null || fail "wgskit index"
-expect_fail "BAM output not yet" "samtools view -b" "$WGSKIT" map -o "$WORK/x.bam" "$REF" "$R1" "$R2"
 expect_fail "bad read group" "@RG" "$WGSKIT" map -R 'ID:x' "$REF" "$R1" "$R2"
 
 if "$WGSKIT" map -t 2 -K 1000 -R '@RG\tID:grp\tSM:NA12878' -o "$WORK/t2.sam" "$REF" "$R1" "$R2" 2>"$WORK/err.txt"; then
@@ -24,9 +23,20 @@ cmp -s "$WORK/t2.sam" "$WORK/one/t2_of_2.sam" && pass "identical output for 1 an
 "$WGSKIT" map -t 2 -R '@RG\tID:grp\tSM:NA12878' "$REF" "$R1" "$R2" > "$WORK/stdout.sam" 2>/dev/null
 grep -q . "$WORK/stdout.sam" && pass "SAM on standard output" || fail "nothing on standard output"
 
+# BAM output (-o x.bam): identical for 1 and 2 threads, and the same records as the SAM output.
+"$WGSKIT" map -t 2 -K 1000 -R '@RG\tID:grp\tSM:NA12878' -o "$WORK/t2.bam" "$REF" "$R1" "$R2" 2>/dev/null \
+    && pass "map -o x.bam" || fail "map -o x.bam"
+cp "$WORK/t2.bam" "$WORK/one/t2.bam.check"
+"$WGSKIT" map -t 1 -K 1000 -R '@RG\tID:grp\tSM:NA12878' -o "$WORK/t2.bam" "$REF" "$R1" "$R2" 2>/dev/null
+cmp -s "$WORK/t2.bam" "$WORK/one/t2.bam.check" && pass "identical BAM for 1 and 2 threads" || fail "BAM depends on the thread count"
+[ "$(head -c 2 "$WORK/t2.bam" | od -An -tx1 | tr -d ' ')" = "1f8b" ] && pass "BAM is BGZF-compressed" || fail "BAM is not gzip"
+
 SAM=$WORK/t2.sam
 if command -v samtools >/dev/null; then
     samtools quickcheck "$SAM" && pass "samtools quickcheck" || fail "samtools quickcheck"
+    samtools quickcheck "$WORK/t2.bam" && pass "samtools quickcheck (BAM)" || fail "samtools quickcheck (BAM)"
+    cmp -s <(samtools view "$WORK/t2.bam") <(grep -v '^@' "$SAM") && pass "BAM records equal the SAM records" \
+        || fail "BAM and SAM records differ"
     samtools view "$SAM" >/dev/null 2>"$WORK/view_err.txt"
     [ ! -s "$WORK/view_err.txt" ] && pass "samtools view reads it without warnings" || fail "samtools view: $(head -3 "$WORK/view_err.txt")"
     grep -q $'^@RG\tID:grp\tSM:NA12878$' "$SAM" && pass "@RG line" || fail "@RG line missing"

@@ -2,4 +2,5 @@
 #pragma once
 
 #include <wgskit/map/alignment.hpp>
+#include <wgskit/map/bam_output.hpp>
 #include <wgskit/map/mapper.hpp>

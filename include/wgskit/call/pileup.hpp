@@ -1,0 +1,325 @@
+// Pileup: the reads of a region turned into per-position base observations (SNP evidence) and indel
+// observations (candidate alleles), after the read filters bcftools mpileup applies.
+//
+//   * records skipped: unmapped, secondary, QC-fail, duplicate (supplementary are kept, as mpileup does), MAPQ below
+//     min_mapq;
+//   * a base is observed when its quality is at least min_baseq; its quality for the model is min(BQ, MAPQ);
+//   * overlapping mates (same name, both in the region) are counted once: where both have a base, the one with the
+//     higher quality is kept (scaled by 0.8 when the two disagree), the other dropped; the second mate's indels inside
+//     the overlap are not counted again.
+#pragma once
+
+#include <algorithm>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include <wgskit/bam/record.hpp>
+#include <wgskit/call/pairhmm.hpp>
+
+namespace wgskit::call
+{
+
+struct pileup_options
+{
+    int min_mapq = 10;  //!< reads below are skipped
+    int min_baseq = 13; //!< bases below are not observed (bcftools' default)
+    int max_depth = 1000; //!< observations per position kept at most (first reads in coordinate order)
+};
+
+//! A read after filtering, ready for pileup and realignment.
+struct aligned_read
+{
+    std::int64_t pos{0}, end{0};            //!< 0-based half-open reference span
+    std::uint8_t mapq{0};
+    bool reverse{false};
+    std::vector<std::uint32_t> cigar;
+    std::vector<std::uint8_t> bases;        //!< hmm codes 0..4
+    std::vector<std::uint8_t> quals;        //!< phred; 0 = dropped (overlap with the mate)
+    std::int64_t mate_overlap_beg{0}, mate_overlap_end{0}; //!< reference span where the earlier mate counts instead
+};
+
+//! True when a record takes part in calling.
+inline bool passes_read_filters(bam::record const & r, pileup_options const & o) noexcept
+{
+    constexpr std::uint16_t skip = bam::flag::unmapped | bam::flag::secondary | bam::flag::qc_fail | bam::flag::duplicate;
+    return !r.has_flag(skip) && r.tid() >= 0 && r.pos() >= 0 && r.n_cigar() > 0 && r.mapq() >= o.min_mapq &&
+           r.mapq() != 255 && r.seq_length() > 0;
+}
+
+namespace detail
+{
+//! For each reference position of [r.pos, r.end) the query index aligned there (-1: deletion or skip).
+inline void reference_to_query(aligned_read const & r, std::vector<std::int32_t> & out)
+{
+    out.assign(static_cast<std::size_t>(r.end - r.pos), -1);
+    std::int64_t ref = r.pos;
+    std::int32_t q = 0;
+    for (std::uint32_t op : r.cigar)
+    {
+        auto len = static_cast<std::int32_t>(bam::cigar_op_length(op));
+        auto code = static_cast<bam::cigar_code>(bam::cigar_op_code(op));
+        if (code == bam::cigar_code::M || code == bam::cigar_code::EQ || code == bam::cigar_code::X)
+        {
+            for (std::int32_t k = 0; k < len; ++k)
+                out[static_cast<std::size_t>(ref - r.pos + k)] = q + k;
+            ref += len, q += len;
+        }
+        else if (bam::consumes_reference(op))
+            ref += len;
+        else if (bam::consumes_query(op))
+            q += len;
+    }
+}
+} // namespace detail
+
+//! Filters records and converts them; resolves overlapping mates. Records must be coordinate-sorted.
+inline std::vector<aligned_read> prepare_reads(std::vector<bam::record> const & records, pileup_options const & o)
+{
+    std::vector<aligned_read> reads;
+    reads.reserve(records.size());
+    std::unordered_map<std::string_view, std::size_t> first_mate; // name -> index of the earlier mate
+    std::vector<std::string_view> names;
+    std::vector<std::int32_t> qa, qb;
+    for (auto const & rec : records)
+    {
+        if (!passes_read_filters(rec, o))
+            continue;
+        aligned_read r;
+        r.pos = rec.pos();
+        r.end = rec.end_position();
+        r.mapq = rec.mapq();
+        r.reverse = rec.has_flag(bam::flag::reverse);
+        r.cigar = rec.cigar();
+        std::uint32_t n = rec.seq_length();
+        r.bases.resize(n);
+        r.quals.resize(n);
+        std::string_view q = rec.qualities();
+        bool has_q = rec.has_qualities();
+        for (std::uint32_t i = 0; i < n; ++i)
+        {
+            r.bases[i] = hmm_code(rec.base(i));
+            r.quals[i] = has_q ? static_cast<std::uint8_t>(q[i]) : 30;
+        }
+        std::size_t idx = reads.size();
+        reads.push_back(std::move(r));
+        // Overlapping mates: both mapped here, the mate starts inside this read or this read inside the mate.
+        if (rec.has_flag(bam::flag::paired) && !rec.has_flag(bam::flag::mate_unmapped) && rec.mate_tid() == rec.tid())
+        {
+            auto [it, inserted] = first_mate.try_emplace(rec.qname(), idx);
+            if (inserted)
+                continue;
+            aligned_read & a = reads[it->second];
+            aligned_read & b = reads[idx];
+            std::int64_t beg = std::max(a.pos, b.pos), end = std::min(a.end, b.end);
+            if (beg >= end)
+                continue;
+            detail::reference_to_query(a, qa);
+            detail::reference_to_query(b, qb);
+            for (std::int64_t p = beg; p < end; ++p)
+            {
+                std::int32_t ia = qa[static_cast<std::size_t>(p - a.pos)], ib = qb[static_cast<std::size_t>(p - b.pos)];
+                if (ia < 0 || ib < 0)
+                    continue;
+                auto & qa_ = a.quals[static_cast<std::size_t>(ia)];
+                auto & qb_ = b.quals[static_cast<std::size_t>(ib)];
+                bool same = a.bases[static_cast<std::size_t>(ia)] == b.bases[static_cast<std::size_t>(ib)];
+                auto & keep = qa_ >= qb_ ? qa_ : qb_;
+                auto & drop = qa_ >= qb_ ? qb_ : qa_;
+                if (!same)
+                    keep = static_cast<std::uint8_t>(keep * 4 / 5);
+                drop = 0;
+            }
+            b.mate_overlap_beg = beg;
+            b.mate_overlap_end = end;
+        }
+    }
+    // The map holds views into records, which outlive it; nothing else to release.
+    return reads;
+}
+
+//! One base observation: code 0..3, model quality (already capped by MAPQ), strand.
+struct base_observation
+{
+    std::uint8_t base;
+    std::uint8_t qual;
+    bool reverse;
+    std::uint8_t mapq;
+};
+
+//! Base observations per position of [beg, end), stored flat (offsets + observations).
+struct columns
+{
+    std::int64_t beg{0}, end{0};
+    std::vector<std::uint32_t> offset; //!< end - beg + 1 entries
+    std::vector<base_observation> obs;
+    std::vector<std::uint32_t> low_quality; //!< bases under min_baseq per position (counted in no model)
+
+    std::size_t depth(std::int64_t p) const noexcept
+    {
+        auto i = static_cast<std::size_t>(p - beg);
+        return offset[i + 1] - offset[i];
+    }
+    base_observation const * at(std::int64_t p) const noexcept { return obs.data() + offset[static_cast<std::size_t>(p - beg)]; }
+};
+
+//! Builds the base columns of [beg, end) from reads (sorted by pos). Two passes: count, then fill.
+inline void build_columns(std::vector<aligned_read> const & reads, std::int64_t beg, std::int64_t end,
+                          pileup_options const & o, columns & c)
+{
+    std::size_t const n = static_cast<std::size_t>(end - beg);
+    c.beg = beg, c.end = end;
+    c.offset.assign(n + 1, 0);
+    c.low_quality.assign(n, 0);
+    auto walk = [&](auto && emit) {
+        for (auto const & r : reads)
+        {
+            if (r.pos >= end)
+                break;
+            if (r.end <= beg)
+                continue;
+            std::int64_t ref = r.pos;
+            std::size_t q = 0;
+            for (std::uint32_t op : r.cigar)
+            {
+                auto len = static_cast<std::int64_t>(bam::cigar_op_length(op));
+                auto code = static_cast<bam::cigar_code>(bam::cigar_op_code(op));
+                if (code == bam::cigar_code::M || code == bam::cigar_code::EQ || code == bam::cigar_code::X)
+                {
+                    std::int64_t from = std::max(ref, beg), to = std::min(ref + len, end);
+                    for (std::int64_t p = from; p < to; ++p)
+                        emit(r, static_cast<std::size_t>(p - beg), q + static_cast<std::size_t>(p - ref));
+                    ref += len, q += static_cast<std::size_t>(len);
+                    if (ref >= end)
+                        break;
+                }
+                else if (bam::consumes_reference(op))
+                    ref += len;
+                else if (bam::consumes_query(op))
+                    q += static_cast<std::size_t>(len);
+            }
+        }
+    };
+    auto usable = [&](aligned_read const & r, std::size_t q) {
+        return r.bases[q] < hmm_n && r.quals[q] >= o.min_baseq;
+    };
+    walk([&](aligned_read const & r, std::size_t i, std::size_t q) {
+        if (usable(r, q))
+            ++c.offset[i + 1];
+        else if (r.quals[q] != 0)
+            ++c.low_quality[i];
+    });
+    for (std::size_t i = 0; i < n; ++i)
+        c.offset[i + 1] = std::min<std::uint32_t>(c.offset[i + 1], static_cast<std::uint32_t>(o.max_depth));
+    std::vector<std::uint32_t> fill(n);
+    for (std::size_t i = 0; i < n; ++i)
+    {
+        fill[i] = c.offset[i + 1];
+        c.offset[i + 1] += c.offset[i];
+    }
+    c.obs.resize(c.offset[n]);
+    std::vector<std::uint32_t> used(n, 0);
+    walk([&](aligned_read const & r, std::size_t i, std::size_t q) {
+        if (!usable(r, q) || used[i] >= fill[i])
+            return;
+        auto qual = std::min<std::uint8_t>(r.quals[q], r.mapq);
+        c.obs[c.offset[i] + used[i]++] = {r.bases[q], qual, r.reverse, r.mapq};
+    });
+}
+
+//! An indel seen in one read, anchored (VCF style) at the reference base before it, left-aligned.
+struct indel_observation
+{
+    std::int64_t anchor;  //!< 0-based position of the base before the event
+    std::int32_t length;  //!< > 0 insertion, < 0 deletion
+    std::string inserted; //!< inserted bases (insertions)
+    bool operator==(indel_observation const & o) const { return anchor == o.anchor && length == o.length && inserted == o.inserted; }
+    bool operator<(indel_observation const & o) const
+    {
+        if (anchor != o.anchor) return anchor < o.anchor;
+        if (length != o.length) return length < o.length;
+        return inserted < o.inserted;
+    }
+};
+
+//! Left-aligns an indel on ref (ref_offset = reference position of ref[0]); the result is the leftmost
+//! equivalent placement, so reads whose mapper put the gap differently give the same observation.
+inline void left_align(indel_observation & e, std::string_view ref, std::int64_t ref_offset)
+{
+    auto at = [&](std::int64_t p) { return ref[static_cast<std::size_t>(p - ref_offset)]; };
+    if (e.length < 0)
+    {
+        std::int64_t len = -e.length;
+        while (e.anchor > ref_offset && e.anchor + len < ref_offset + static_cast<std::int64_t>(ref.size()) &&
+               at(e.anchor) == at(e.anchor + len))
+            --e.anchor;
+    }
+    else
+    {
+        while (e.anchor > ref_offset && !e.inserted.empty() && at(e.anchor) == e.inserted.back())
+        {
+            e.inserted.pop_back();
+            e.inserted.insert(e.inserted.begin(), at(e.anchor));
+            --e.anchor;
+        }
+    }
+}
+
+//! The indels of the reads (skipping those at read ends and, for a second mate, inside the overlap), left-aligned,
+//! with the index of the read that shows them. ref covers [ref_offset, ref_offset + ref.size()).
+inline std::vector<std::pair<indel_observation, std::uint32_t>>
+collect_indels(std::vector<aligned_read> const & reads, std::string_view ref, std::int64_t ref_offset)
+{
+    static constexpr char letters[] = "ACGTN";
+    std::vector<std::pair<indel_observation, std::uint32_t>> out;
+    std::int64_t const ref_end = ref_offset + static_cast<std::int64_t>(ref.size());
+    for (std::size_t ri = 0; ri < reads.size(); ++ri)
+    {
+        auto const & r = reads[ri];
+        std::int64_t p = r.pos;
+        std::size_t q = 0;
+        bool aligned_before = false;
+        for (std::size_t k = 0; k < r.cigar.size(); ++k)
+        {
+            std::uint32_t op = r.cigar[k];
+            auto len = static_cast<std::int64_t>(bam::cigar_op_length(op));
+            auto code = static_cast<bam::cigar_code>(bam::cigar_op_code(op));
+            bool aligned_after = false;
+            for (std::size_t m = k + 1; m < r.cigar.size(); ++m)
+            {
+                auto c2 = static_cast<bam::cigar_code>(bam::cigar_op_code(r.cigar[m]));
+                if (c2 == bam::cigar_code::M || c2 == bam::cigar_code::EQ || c2 == bam::cigar_code::X)
+                {
+                    aligned_after = true;
+                    break;
+                }
+                if (c2 == bam::cigar_code::S || c2 == bam::cigar_code::H)
+                    break;
+            }
+            if ((code == bam::cigar_code::I || code == bam::cigar_code::D) && aligned_before && aligned_after &&
+                p - 1 >= ref_offset && p + len + 1 < ref_end && !(p - 1 >= r.mate_overlap_beg && p - 1 < r.mate_overlap_end))
+            {
+                indel_observation e{p - 1, code == bam::cigar_code::I ? static_cast<std::int32_t>(len) : -static_cast<std::int32_t>(len), {}};
+                if (code == bam::cigar_code::I)
+                    for (std::int64_t i = 0; i < len; ++i)
+                        e.inserted.push_back(letters[r.bases[q + static_cast<std::size_t>(i)]]);
+                if (e.inserted.find('N') == std::string::npos)
+                {
+                    left_align(e, ref, ref_offset);
+                    out.emplace_back(std::move(e), static_cast<std::uint32_t>(ri));
+                }
+            }
+            if (code == bam::cigar_code::M || code == bam::cigar_code::EQ || code == bam::cigar_code::X)
+                aligned_before = true;
+            if (bam::consumes_reference(op))
+                p += len;
+            if (bam::consumes_query(op))
+                q += static_cast<std::size_t>(len);
+        }
+    }
+    return out;
+}
+
+} // namespace wgskit::call

@@ -1,0 +1,528 @@
+// Calling one region: pileup -> SNP candidates and genotype likelihoods; indel candidates -> haplotypes ->
+// pair-HMM read likelihoods -> genotype likelihoods; optional gVCF reference blocks. The result is a list of
+// records in coordinate order (independent of any other region, so regions can be called in parallel).
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <wgskit/call/genotype.hpp>
+#include <wgskit/call/pairhmm.hpp>
+#include <wgskit/call/pileup.hpp>
+
+namespace wgskit::call
+{
+
+struct calling_thresholds
+{
+    pileup_options pileup{};
+    int min_alt_count = 2;            //!< a candidate allele needs this many supporting reads
+    double min_alt_fraction = 0.05;   //!< ... and this fraction of the depth
+    int max_alt_alleles = 3;          //!< alternative alleles considered per site (most supported first)
+    double snp_heterozygosity = 1e-3;
+    double indel_heterozygosity = 1.25e-4;
+    double low_qual = 20;             //!< FILTER LowQual below this QUAL
+    int low_depth = 3;                //!< FILTER LowDepth below this DP
+    double min_emit_qual = 0;         //!< variant records with lower QUAL are not written
+    int indel_flank = 20;             //!< reference bases each side of an indel site in its haplotypes
+    pairhmm_params hmm{};
+    std::vector<int> gq_bands{0, 10, 20, 30, 40, 60, 99}; //!< gVCF block boundaries (lower bounds)
+};
+
+//! One output record, before VCF formatting.
+struct called_record
+{
+    std::int64_t pos{0};         //!< 0-based
+    std::string ref;
+    std::vector<std::string> alt;
+    bool indel{false};
+    bool block{false};           //!< gVCF reference block
+    std::int64_t block_end{0};   //!< 0-based exclusive (blocks)
+    double qual{0};
+    std::size_t gt1{0}, gt2{0};
+    int gq{0};
+    int dp{0};
+    int min_dp{0};               //!< blocks
+    double mq{0};                //!< RMS mapping quality
+    std::vector<int> ad;
+    std::vector<int> pl;
+    bool low_qual{false}, low_depth{false};
+};
+
+namespace detail
+{
+
+//! Keeps the alleles of the call (and REF; and the last allele when keep_last, for <*>), remapping GT, AD, PL.
+inline void keep_called_alleles(called_record & r, bool keep_last)
+{
+    std::size_t const n = r.alt.size() + 1;
+    std::vector<std::size_t> keep{0};
+    for (std::size_t a = 1; a < n; ++a)
+        if (a == r.gt1 || a == r.gt2 || (keep_last && a == n - 1))
+            keep.push_back(a);
+    if (keep.size() == n)
+        return;
+    std::vector<std::string> alt;
+    std::vector<int> ad, pl;
+    for (std::size_t i = 0; i < keep.size(); ++i)
+    {
+        if (i > 0)
+            alt.push_back(r.alt[keep[i] - 1]);
+        ad.push_back(r.ad[keep[i]]);
+    }
+    for (std::size_t k = 0; k < keep.size(); ++k)
+        for (std::size_t j = 0; j <= k; ++j)
+            pl.push_back(r.pl[genotype_index(keep[j], keep[k])]);
+    int lowest = *std::min_element(pl.begin(), pl.end());
+    for (auto & v : pl)
+        v -= lowest;
+    auto index_of = [&](std::size_t a) {
+        return static_cast<std::size_t>(std::find(keep.begin(), keep.end(), a) - keep.begin());
+    };
+    r.gt1 = index_of(r.gt1), r.gt2 = index_of(r.gt2);
+    r.alt = std::move(alt), r.ad = std::move(ad), r.pl = std::move(pl);
+}
+
+//! Shortens REF and ALTs sharing a suffix (after dropping alleles), keeping at least one base each.
+inline void trim_common_suffix(called_record & r)
+{
+    auto shared = [&] {
+        if (r.ref.size() < 2)
+            return false;
+        for (auto const & a : r.alt)
+            if (a.size() < 2 || a[0] == '<' || a.back() != r.ref.back())
+                return false;
+        return true;
+    };
+    while (shared())
+    {
+        r.ref.pop_back();
+        for (auto & a : r.alt)
+            a.pop_back();
+    }
+}
+
+inline bool is_aligned(std::uint32_t op) noexcept
+{
+    auto c = static_cast<bam::cigar_code>(bam::cigar_op_code(op));
+    return c == bam::cigar_code::M || c == bam::cigar_code::EQ || c == bam::cigar_code::X;
+}
+
+//! The read's bases that fall in the reference window [wb, we) by its alignment, plus soft-clipped bases next to
+//! the window when the alignment ends inside it. Returns [from, to) query indices.
+inline std::pair<std::size_t, std::size_t> window_segment(aligned_read const & r, std::int64_t wb, std::int64_t we)
+{
+    std::int64_t ref = r.pos;
+    std::size_t q = 0, from = SIZE_MAX, to = 0;
+    std::size_t lead_clip = 0, tail_clip = 0;
+    if (!r.cigar.empty() && bam::cigar_op_code(r.cigar.front()) == static_cast<std::uint32_t>(bam::cigar_code::S))
+        lead_clip = bam::cigar_op_length(r.cigar.front());
+    if (r.cigar.size() > 1 && bam::cigar_op_code(r.cigar.back()) == static_cast<std::uint32_t>(bam::cigar_code::S))
+        tail_clip = bam::cigar_op_length(r.cigar.back());
+    for (std::uint32_t op : r.cigar)
+    {
+        auto len = static_cast<std::int64_t>(bam::cigar_op_length(op));
+        if (is_aligned(op))
+        {
+            std::int64_t a = std::max(ref, wb), b = std::min(ref + len, we);
+            if (a < b)
+            {
+                from = std::min(from, q + static_cast<std::size_t>(a - ref));
+                to = std::max(to, q + static_cast<std::size_t>(b - ref));
+            }
+            ref += len, q += static_cast<std::size_t>(len);
+        }
+        else
+        {
+            bool cq = bam::consumes_query(op), cr = bam::consumes_reference(op);
+            if (cq && !cr && bam::cigar_op_code(op) == static_cast<std::uint32_t>(bam::cigar_code::I) && ref > wb && ref < we)
+            {
+                from = std::min(from, q);
+                to = std::max(to, q + static_cast<std::size_t>(len));
+            }
+            if (cr)
+                ref += len;
+            if (cq)
+                q += static_cast<std::size_t>(len);
+        }
+    }
+    if (from == SIZE_MAX)
+        return {0, 0};
+    if (from == lead_clip && lead_clip > 0 && r.pos > wb)
+        from -= std::min<std::size_t>(lead_clip, static_cast<std::size_t>(r.pos - wb));
+    std::size_t const aligned_end = r.bases.size() - tail_clip;
+    if (to == aligned_end && tail_clip > 0 && r.end < we)
+        to += std::min<std::size_t>(tail_clip, static_cast<std::size_t>(we - r.end));
+    return {from, to};
+}
+
+} // namespace detail
+
+//! Calls the positions [beg, end) of one contig. ref holds the contig's bases [ref_offset, ref_offset + ref.size())
+//! and must cover [beg - 1000, end + 1000) where the contig has them; reads (sorted) must include every record
+//! overlapping that span.
+class region_caller
+{
+public:
+    explicit region_caller(calling_thresholds t) : t_{std::move(t)} {}
+
+    std::vector<called_record> call(std::vector<aligned_read> const & reads, std::string_view ref, std::int64_t ref_offset,
+                                    std::int64_t beg, std::int64_t end, bool gvcf)
+    {
+        ref_ = ref, ref_offset_ = ref_offset;
+        std::vector<called_record> out;
+        std::vector<std::uint8_t> block_gq;
+        std::vector<std::uint16_t> block_dp;
+        if (gvcf)
+        {
+            block_gq.assign(static_cast<std::size_t>(end - beg), 0);
+            block_dp.assign(static_cast<std::size_t>(end - beg), 0);
+        }
+        constexpr std::int64_t window = 1 << 16;
+        for (std::int64_t wb = beg; wb < end; wb += window)
+        {
+            std::int64_t we = std::min(end, wb + window);
+            build_columns(reads, wb, we, t_.pileup, cols_);
+            for (std::int64_t p = wb; p < we; ++p)
+                call_snp(p, out, gvcf ? &block_gq[static_cast<std::size_t>(p - beg)] : nullptr,
+                         gvcf ? &block_dp[static_cast<std::size_t>(p - beg)] : nullptr, gvcf);
+        }
+        call_indels(reads, beg, end, out, gvcf);
+        std::stable_sort(out.begin(), out.end(), [](auto const & a, auto const & b) {
+            return a.pos != b.pos ? a.pos < b.pos : a.indel < b.indel;
+        });
+        if (gvcf)
+            out = add_blocks(std::move(out), beg, end, block_gq, block_dp);
+        return out;
+    }
+
+private:
+    char ref_at(std::int64_t p) const noexcept
+    {
+        char c = ref_[static_cast<std::size_t>(p - ref_offset_)];
+        return c >= 'a' ? static_cast<char>(c - 32) : c;
+    }
+
+    void finish(called_record & r, bool gvcf) const
+    {
+        r.low_qual = r.qual < t_.low_qual;
+        r.low_depth = r.dp < t_.low_depth;
+        detail::keep_called_alleles(r, gvcf);
+        if (r.indel)
+            detail::trim_common_suffix(r);
+    }
+
+    void call_snp(std::int64_t p, std::vector<called_record> & out, std::uint8_t * gq_out, std::uint16_t * dp_out, bool gvcf)
+    {
+        static constexpr char letters[] = "ACGT";
+        char const rc = ref_at(p);
+        std::uint8_t const rb = hmm_code(rc);
+        std::size_t const depth = cols_.depth(p);
+        if (dp_out)
+            *dp_out = static_cast<std::uint16_t>(std::min<std::size_t>(depth, 65535));
+        if (rb >= hmm_n || depth == 0)
+            return;
+        base_observation const * obs = cols_.at(p);
+        std::array<std::uint32_t, 4> count{};
+        for (std::size_t i = 0; i < depth; ++i)
+            ++count[obs[i].base];
+        std::vector<std::uint8_t> alleles{rb};
+        std::array<std::uint8_t, 4> order{0, 1, 2, 3};
+        std::stable_sort(order.begin(), order.end(), [&](auto a, auto b) { return count[a] > count[b]; });
+        for (auto b : order)
+            if (b != rb && static_cast<int>(count[b]) >= t_.min_alt_count &&
+                count[b] >= t_.min_alt_fraction * static_cast<double>(depth) &&
+                static_cast<int>(alleles.size()) <= t_.max_alt_alleles)
+                alleles.push_back(b);
+        if (alleles.size() == 1 && !gq_out)
+            return;
+        base_sums s = sum_observations(obs, depth, scratch_);
+        if (alleles.size() == 1)
+        {
+            // gVCF: confidence in hom-ref against the most observed other base.
+            std::uint8_t other = order[0] != rb ? order[0] : order[1];
+            auto gl = snp_genotype_likelihoods(s, {rb, other});
+            auto c = call_genotype(gl, genotype_priors(2, t_.snp_heterozygosity), 2);
+            *gq_out = static_cast<std::uint8_t>(c.allele2 == 0 ? c.gq : 0);
+            return;
+        }
+        if (gvcf) // the <*> allele: the most observed base not yet among the alleles (or any other)
+            for (auto b : order)
+                if (std::find(alleles.begin(), alleles.end(), b) == alleles.end())
+                {
+                    alleles.push_back(b);
+                    break;
+                }
+        auto gl = snp_genotype_likelihoods(s, alleles);
+        auto c = call_genotype(gl, genotype_priors(alleles.size(), t_.snp_heterozygosity), alleles.size());
+        if (gq_out)
+            *gq_out = static_cast<std::uint8_t>(c.allele2 == 0 ? c.gq : 0);
+        if (c.allele2 == 0 || c.qual < t_.min_emit_qual)
+            return;
+        called_record r;
+        r.pos = p;
+        r.ref = std::string(1, rc);
+        for (std::size_t a = 1; a < alleles.size(); ++a)
+            r.alt.push_back(gvcf && a + 1 == alleles.size() ? std::string{"<*>"} : std::string(1, letters[alleles[a]]));
+        r.qual = c.qual, r.gt1 = c.allele1, r.gt2 = c.allele2, r.gq = c.gq, r.pl = std::move(c.pl);
+        r.dp = static_cast<int>(depth);
+        double mq2 = 0;
+        for (std::size_t i = 0; i < depth; ++i)
+            mq2 += static_cast<double>(obs[i].mapq) * obs[i].mapq;
+        r.mq = std::sqrt(mq2 / static_cast<double>(depth));
+        for (auto a : alleles)
+            r.ad.push_back(static_cast<int>(count[a]));
+        if (gvcf)
+            r.ad.back() = 0;
+        finish(r, gvcf);
+        out.push_back(std::move(r));
+    }
+
+    //! Groups the reads' indels by left-aligned anchor; sites in [beg, end) with supported alleles are genotyped.
+    void call_indels(std::vector<aligned_read> const & reads, std::int64_t beg, std::int64_t end,
+                     std::vector<called_record> & out, bool gvcf)
+    {
+        auto obs = collect_indels(reads, ref_, ref_offset_);
+        std::sort(obs.begin(), obs.end());
+        std::size_t i = 0;
+        while (i < obs.size())
+        {
+            std::int64_t const anchor = obs[i].first.anchor;
+            std::size_t j = i;
+            while (j < obs.size() && obs[j].first.anchor == anchor)
+                ++j;
+            if (anchor >= beg && anchor < end)
+                call_indel_site(reads, obs, i, j, out, gvcf);
+            i = j;
+        }
+    }
+
+    void call_indel_site(std::vector<aligned_read> const & reads,
+                         std::vector<std::pair<indel_observation, std::uint32_t>> const & obs, std::size_t from,
+                         std::size_t to, std::vector<called_record> & out, bool gvcf)
+    {
+        std::int64_t const anchor = obs[from].first.anchor;
+        // Alleles and their read counts (one per read).
+        std::vector<std::pair<indel_observation, int>> alleles;
+        for (std::size_t k = from; k < to; ++k)
+        {
+            if (alleles.empty() || !(alleles.back().first == obs[k].first))
+                alleles.emplace_back(obs[k].first, 0);
+            if (k == from || obs[k].second != obs[k - 1].second || !(obs[k].first == obs[k - 1].first))
+                ++alleles.back().second;
+        }
+        // Depth: reads spanning the anchor and the base after it.
+        int depth = 0;
+        for (auto const & r : reads)
+        {
+            if (r.pos > anchor)
+                break;
+            if (r.end > anchor + 1)
+                ++depth;
+        }
+        std::stable_sort(alleles.begin(), alleles.end(), [](auto const & a, auto const & b) { return a.second > b.second; });
+        std::vector<indel_observation> alts;
+        for (auto const & [a, n] : alleles)
+            if (n >= t_.min_alt_count && n >= t_.min_alt_fraction * depth && static_cast<int>(alts.size()) < t_.max_alt_alleles)
+                alts.push_back(a);
+        if (alts.empty())
+            return;
+        std::int64_t const ref_end = ref_offset_ + static_cast<std::int64_t>(ref_.size());
+        // Haplotype window: flank, the longest deletion, and how far each event could slide right in a repeat.
+        std::int64_t max_del = 0, reach = anchor + 1;
+        for (auto const & a : alts)
+        {
+            if (a.length < 0)
+            {
+                std::int64_t L = -a.length, p = anchor + 1;
+                max_del = std::max(max_del, L);
+                while (p + L < ref_end && ref_at(p) == ref_at(p + L))
+                    ++p;
+                reach = std::max(reach, p + L);
+            }
+            else
+            {
+                std::int64_t k = 0, L = a.length;
+                while (anchor + 1 + k < ref_end && ref_at(anchor + 1 + k) == a.inserted[static_cast<std::size_t>(k % L)])
+                    ++k;
+                reach = std::max(reach, anchor + 1 + k);
+            }
+        }
+        std::int64_t const wb = std::max(ref_offset_, anchor - t_.indel_flank);
+        std::int64_t const we = std::min(ref_end, std::max(reach, anchor + 1 + max_del) + t_.indel_flank);
+        if (anchor + 1 + max_del > ref_end)
+            return;
+        // REF/ALT strings and haplotypes.
+        called_record r;
+        r.pos = anchor;
+        r.indel = true;
+        for (std::int64_t p = anchor; p < anchor + 1 + max_del; ++p)
+            r.ref.push_back(ref_at(p));
+        std::string const window = [&] {
+            std::string w;
+            for (std::int64_t p = wb; p < we; ++p)
+                w.push_back(ref_at(p));
+            return w;
+        }();
+        std::size_t const at = static_cast<std::size_t>(anchor + 1 - wb);
+        haps_.assign(1, {});
+        for (char c : window)
+            haps_[0].push_back(hmm_code(c));
+        for (auto const & a : alts)
+        {
+            std::string alt(1, r.ref[0]), hap = window.substr(0, at);
+            if (a.length < 0)
+            {
+                alt += r.ref.substr(static_cast<std::size_t>(1 - a.length));
+                hap += window.substr(at - a.length);
+            }
+            else
+            {
+                alt += a.inserted + r.ref.substr(1);
+                hap += a.inserted + window.substr(at);
+            }
+            r.alt.push_back(alt);
+            haps_.emplace_back();
+            for (char c : hap)
+                haps_.back().push_back(hmm_code(c));
+        }
+        // Reads over the site, their window segments.
+        segs_.clear();
+        seg_mapq_.clear();
+        double mq2 = 0;
+        for (auto const & rd : reads)
+        {
+            if (rd.pos > anchor + 1)
+                break;
+            if (rd.end <= anchor + 1 || (anchor >= rd.mate_overlap_beg && anchor < rd.mate_overlap_end))
+                continue;
+            auto [qf, qt] = detail::window_segment(rd, wb, we);
+            if (qt <= qf || qt - qf < 10)
+                continue;
+            segs_.push_back({rd.bases.data() + qf, rd.quals.data() + qf, static_cast<std::uint32_t>(qt - qf)});
+            seg_mapq_.push_back(rd.mapq);
+            mq2 += static_cast<double>(rd.mapq) * rd.mapq;
+        }
+        if (segs_.empty())
+            return;
+        // The HMM treats a dropped (overlap) base as quality 0 -> clamped to the minimum; fine.
+        std::size_t const n_hap = haps_.size();
+        std::size_t const n_all = n_hap + (gvcf ? 1 : 0);
+        ll_.assign(segs_.size() * n_all, 0.0);
+        for (std::size_t h = 0; h < n_hap; ++h)
+        {
+            pairhmm_forward(haps_[h], segs_, t_.hmm, ws_, hmm_out_);
+            for (std::size_t s = 0; s < segs_.size(); ++s)
+                ll_[s * n_all + h] = hmm_out_[s];
+        }
+        std::vector<int> ad(n_all, 0);
+        for (std::size_t s = 0; s < segs_.size(); ++s)
+        {
+            double * x = ll_.data() + s * n_all;
+            double best = *std::max_element(x, x + n_hap), worst = *std::min_element(x, x + n_hap);
+            if (gvcf)
+                x[n_hap] = worst;
+            // A read's evidence is bounded by its mapping quality: P(read | a) >= P(max) * 10^(-MAPQ/10).
+            double const cap = std::min(60, int{seg_mapq_[s]}) / 10.0;
+            for (std::size_t a = 0; a < n_all; ++a)
+                x[a] = std::max(x[a], best - cap);
+            std::size_t arg = 0, second = SIZE_MAX;
+            for (std::size_t a = 1; a < n_hap; ++a)
+                if (x[a] > x[arg])
+                    arg = a;
+            for (std::size_t a = 0; a < n_hap; ++a)
+                if (a != arg && (second == SIZE_MAX || x[a] > x[second]))
+                    second = a;
+            if (second != SIZE_MAX && x[arg] - x[second] >= 0.5)
+                ++ad[arg];
+        }
+        if (gvcf)
+            r.alt.push_back("<*>");
+        auto gl = read_genotype_likelihoods(ll_, n_all);
+        auto c = call_genotype(gl, genotype_priors(n_all, t_.indel_heterozygosity), n_all);
+        if (c.allele2 == 0 || c.qual < t_.min_emit_qual || (gvcf && c.allele2 == n_all - 1 && c.allele1 == 0))
+            return;
+        r.qual = c.qual, r.gt1 = c.allele1, r.gt2 = c.allele2, r.gq = c.gq, r.pl = std::move(c.pl);
+        r.dp = static_cast<int>(segs_.size());
+        r.mq = std::sqrt(mq2 / static_cast<double>(segs_.size()));
+        r.ad = std::move(ad);
+        (void)depth;
+        finish(r, gvcf);
+        out.push_back(std::move(r));
+    }
+
+    //! Inserts gVCF reference blocks (<*>, END, GQ band, MIN_DP) between the variant records.
+    std::vector<called_record> add_blocks(std::vector<called_record> variants, std::int64_t beg, std::int64_t end,
+                                          std::vector<std::uint8_t> const & gq, std::vector<std::uint16_t> const & dp) const
+    {
+        std::vector<char> covered(static_cast<std::size_t>(end - beg), 0);
+        for (auto const & v : variants)
+            for (std::int64_t p = v.pos; p < std::min(end, v.pos + static_cast<std::int64_t>(v.ref.size())); ++p)
+                covered[static_cast<std::size_t>(p - beg)] = 1;
+        auto band = [&](int g) {
+            int b = 0;
+            for (std::size_t i = 0; i < t_.gq_bands.size(); ++i)
+                if (g >= t_.gq_bands[i])
+                    b = static_cast<int>(i);
+            return b;
+        };
+        std::vector<called_record> out;
+        out.reserve(variants.size() * 2 + 16);
+        std::size_t vi = 0;
+        std::int64_t p = beg;
+        while (p < end)
+        {
+            auto i = static_cast<std::size_t>(p - beg);
+            if (covered[i] || hmm_code(ref_at(p)) >= hmm_n)
+            {
+                while (vi < variants.size() && variants[vi].pos <= p)
+                    out.push_back(std::move(variants[vi++]));
+                ++p;
+                continue;
+            }
+            while (vi < variants.size() && variants[vi].pos < p)
+                out.push_back(std::move(variants[vi++]));
+            called_record b;
+            b.block = true;
+            b.pos = p;
+            b.ref = std::string(1, ref_at(p));
+            b.alt = {"<*>"};
+            int const bnd = band(gq[i]);
+            b.gq = gq[i];
+            b.min_dp = dp[i];
+            b.dp = dp[i];
+            std::int64_t q = p + 1;
+            while (q < end && !covered[static_cast<std::size_t>(q - beg)] && hmm_code(ref_at(q)) < hmm_n &&
+                   band(gq[static_cast<std::size_t>(q - beg)]) == bnd)
+            {
+                b.gq = std::min<int>(b.gq, gq[static_cast<std::size_t>(q - beg)]);
+                b.min_dp = std::min<int>(b.min_dp, dp[static_cast<std::size_t>(q - beg)]);
+                ++q;
+            }
+            b.block_end = q;
+            out.push_back(std::move(b));
+            p = q;
+        }
+        while (vi < variants.size())
+            out.push_back(std::move(variants[vi++]));
+        return out;
+    }
+
+    calling_thresholds t_;
+    std::string_view ref_;
+    std::int64_t ref_offset_{0};
+    columns cols_;
+    std::vector<base_observation> scratch_;
+    std::vector<std::vector<std::uint8_t>> haps_;
+    std::vector<pairhmm_read> segs_;
+    std::vector<std::uint8_t> seg_mapq_;
+    std::vector<double> ll_, hmm_out_;
+    pairhmm_workspace ws_;
+};
+
+} // namespace wgskit::call

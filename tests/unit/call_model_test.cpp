@@ -1,0 +1,251 @@
+// The caller's model and pileup: genotype likelihoods equal to the formula, PL/GQ/QUAL arithmetic, read filters,
+// overlapping mates, and calls on synthetic reads (het SNP, hom SNP, het deletion placed differently by the
+// "mapper": both placements must give the same call).
+#include <catch2/catch.hpp>
+
+#include <cmath>
+#include <random>
+#include <string>
+#include <vector>
+
+#include <wgskit/call/genotype.hpp>
+#include <wgskit/call/pileup.hpp>
+#include <wgskit/call/region_caller.hpp>
+
+namespace
+{
+using namespace wgskit;
+using namespace wgskit::call;
+
+double p_base(int b, int allele, int q)
+{
+    double e = std::pow(10.0, -q / 10.0);
+    return b == allele ? 1 - e : e / 3;
+}
+
+bam::record make_read(std::string const & name, std::int64_t pos, std::vector<std::uint32_t> cigar, std::string const & seq,
+                      std::uint16_t flag = 0, std::uint8_t mapq = 60, char q = 30)
+{
+    bam::record_fields f;
+    f.qname = name;
+    f.flag = flag;
+    f.tid = 0;
+    f.pos = pos;
+    f.mapq = mapq;
+    f.cigar = std::move(cigar);
+    f.seq = seq;
+    std::string qual(seq.size(), q);
+    f.qual = qual;
+    return bam::record::from_fields(f);
+}
+
+std::uint32_t M(std::uint32_t n) { return bam::cigar_op(bam::cigar_code::M, n); }
+std::uint32_t D(std::uint32_t n) { return bam::cigar_op(bam::cigar_code::D, n); }
+} // namespace
+
+TEST_CASE("call: SNP genotype likelihoods equal the per-read formula", "[call]")
+{
+    // Observations on distinct (base, strand) groups, so the dependence factor is 1 for each.
+    std::vector<base_observation> obs{{0, 30, false, 60}, {0, 20, true, 60}, {2, 25, false, 60}, {1, 10, true, 60}};
+    std::vector<base_observation> scratch;
+    auto s = sum_observations(obs.data(), obs.size(), scratch);
+    std::vector<std::uint8_t> alleles{0, 2}; // REF A, ALT G
+    auto gl = snp_genotype_likelihoods(s, alleles);
+    REQUIRE(gl.size() == 3);
+    for (std::size_t k = 0; k < 2; ++k)
+        for (std::size_t j = 0; j <= k; ++j)
+        {
+            double expect = 0;
+            for (auto const & o : obs)
+                expect += std::log10(0.5 * p_base(o.base, alleles[j], o.qual) + 0.5 * p_base(o.base, alleles[k], o.qual));
+            CHECK(gl[genotype_index(j, k)] == Approx(expect).epsilon(1e-12));
+        }
+    // Error dependence: the second observation of a base on one strand counts with quality * f_1.
+    std::vector<base_observation> two{{2, 30, false, 60}, {2, 30, false, 60}};
+    auto s2 = sum_observations(two.data(), two.size(), scratch);
+    int q1 = static_cast<int>(std::lround(30 * dependence_factor(1)));
+    CHECK(q1 < 30);
+    CHECK(s2.mismatch[2] == Approx(std::log10(p_base(2, 0, 30)) + std::log10(p_base(2, 0, q1))));
+}
+
+TEST_CASE("call: priors, PL, GQ and QUAL", "[call]")
+{
+    auto prior = genotype_priors(2, 1e-3);
+    CHECK(std::pow(10.0, prior[1]) == Approx(1e-3));
+    CHECK(std::pow(10.0, prior[2]) == Approx(5e-4));
+    CHECK(std::pow(10.0, prior[0]) == Approx(1 - 1.5e-3));
+    std::vector<double> gl{-10.0, -2.0, -12.0};
+    auto c = call_genotype(gl, prior, 2);
+    CHECK(c.allele1 == 0);
+    CHECK(c.allele2 == 1);
+    CHECK(c.pl == std::vector<int>{80, 0, 100});
+    // QUAL = -10 log10 P(0/0 | data), posterior with the priors.
+    double p0 = std::pow(10.0, -10.0 + prior[0]), p1 = std::pow(10.0, -2.0 + prior[1]), p2 = std::pow(10.0, -12.0 + prior[2]);
+    double tot = p0 + p1 + p2;
+    CHECK(c.qual == Approx(-10 * std::log10(p0 / tot)));
+    CHECK(c.gq == static_cast<int>(std::min(99.0, std::floor(-10 * std::log10((p0 + p2) / tot)))));
+    // Multi-allelic genotype order: 0/0 0/1 1/1 0/2 1/2 2/2.
+    CHECK(genotype_index(1, 2) == 4);
+    CHECK(genotype_index(2, 0) == 3);
+    // Read-based likelihoods: one read certain of allele 1.
+    auto rgl = read_genotype_likelihoods({-5.0, 0.0}, 2);
+    CHECK(rgl[0] == Approx(-5.0));
+    CHECK(rgl[2] == Approx(0.0));
+    CHECK(rgl[1] == Approx(std::log10(0.5 * 1e-5 + 0.5)));
+}
+
+TEST_CASE("call: read filters, base quality capped by MAPQ, overlapping mates counted once", "[call]")
+{
+    std::string seq(50, 'A');
+    std::vector<bam::record> recs;
+    recs.push_back(make_read("a", 100, {M(50)}, seq, bam::flag::paired, 60, 30));
+    recs.push_back(make_read("dup", 100, {M(50)}, seq, bam::flag::duplicate));
+    recs.push_back(make_read("sec", 100, {M(50)}, seq, bam::flag::secondary));
+    recs.push_back(make_read("qc", 100, {M(50)}, seq, bam::flag::qc_fail));
+    recs.push_back(make_read("lowmq", 100, {M(50)}, seq, 0, 5));
+    recs.push_back(make_read("capped", 100, {M(50)}, seq, 0, 20, 35));
+    auto mate = make_read("a", 120, {M(50)}, seq, bam::flag::paired | bam::flag::reverse, 60, 25);
+    recs[0].set_mate(0, 120, 70);
+    mate.set_mate(0, 100, -70);
+    recs.push_back(mate);
+    pileup_options o;
+    auto reads = prepare_reads(recs, o);
+    REQUIRE(reads.size() == 3); // a, capped, a's mate
+    columns c;
+    build_columns(reads, 100, 170, o, c);
+    CHECK(c.depth(110) == 2);
+    CHECK(c.depth(130) == 2); // overlap [120, 150): one of the mates only
+    CHECK(c.depth(160) == 1);
+    bool capped_seen = false;
+    for (std::size_t i = 0; i < c.depth(110); ++i)
+        capped_seen |= c.at(110)[i].qual == 20;
+    CHECK(capped_seen);
+    // At 130 the kept mate base is the higher-quality one (30).
+    int q30 = 0;
+    for (std::size_t i = 0; i < c.depth(130); ++i)
+        q30 += c.at(130)[i].qual == 30;
+    CHECK(q30 == 1);
+}
+
+namespace
+{
+// A 2 kb reference with a dinucleotide repeat at [1000, 1012); hap 1 carries a het SNP at 500, the hom SNP at 700
+// and the deletion of one AC unit; hap 2 the hom SNP only.
+struct synthetic
+{
+    std::string ref, hap1, hap2;
+    synthetic()
+    {
+        std::mt19937_64 rng{42};
+        ref.resize(2000);
+        for (auto & c : ref)
+            c = "ACGT"[rng() & 3];
+        ref.replace(999, 14, "GACACACACACACT");
+        ref[500] = 'A', ref[700] = 'C';
+        hap2 = ref;
+        hap2[700] = 'T';
+        hap1 = hap2;
+        hap1[500] = 'G';
+        hap1.erase(1000, 2);
+    }
+};
+
+//! Reads every 5 bp alternating haplotypes; deletion placed at the left (gap at 1000) or right (1010) of the
+//! repeat, or alternately.
+std::vector<bam::record> synthetic_reads(synthetic const & s, int placement)
+{
+    std::vector<bam::record> recs;
+    int n = 0;
+    for (std::int64_t start = 0; start + 150 <= 1990; start += 5)
+    {
+        for (int h = 0; h < 2; ++h, ++n)
+        {
+            std::string const & hap = h == 0 ? s.hap1 : s.hap2;
+            std::string seq = hap.substr(static_cast<std::size_t>(start), 150);
+            std::string name = "r" + std::to_string(n);
+            if (h == 1 || start + 150 <= 1000)
+                recs.push_back(make_read(name, start, {M(150)}, seq, 0));
+            else if (start >= 1000)
+                recs.push_back(make_read(name, start + 2, {M(150)}, seq, 0));
+            else
+            {
+                std::int64_t gap = placement == 0 ? 1000 : placement == 1 ? 1010 : (n % 4 < 2 ? 1000 : 1010);
+                if (start + 150 <= gap)
+                    recs.push_back(make_read(name, start, {M(150)}, seq, 0));
+                else
+                {
+                    auto a = static_cast<std::uint32_t>(gap - start);
+                    recs.push_back(make_read(name, start, {M(a), D(2), M(150 - a)}, seq, 0));
+                }
+            }
+        }
+    }
+    std::stable_sort(recs.begin(), recs.end(), [](auto const & a, auto const & b) { return a.pos() < b.pos(); });
+    return recs;
+}
+} // namespace
+
+TEST_CASE("call: het SNP, hom SNP and a het deletion, whatever the mapper's gap placement", "[call]")
+{
+    synthetic s;
+    std::vector<std::vector<called_record>> runs;
+    for (int placement : {0, 1, 2})
+    {
+        auto recs = synthetic_reads(s, placement);
+        auto reads = prepare_reads(recs, {});
+        region_caller caller{calling_thresholds{}};
+        runs.push_back(caller.call(reads, s.ref, 0, 0, 2000, false));
+    }
+    for (auto const & calls : runs)
+    {
+        REQUIRE(calls.size() == 3);
+        CHECK(calls[0].pos == 500);
+        CHECK(calls[0].ref == "A");
+        CHECK(calls[0].alt == std::vector<std::string>{"G"});
+        CHECK((calls[0].gt1 == 0 && calls[0].gt2 == 1));
+        CHECK(calls[1].pos == 700);
+        CHECK(calls[1].alt == std::vector<std::string>{"T"});
+        CHECK((calls[1].gt1 == 1 && calls[1].gt2 == 1));
+        CHECK(calls[2].indel);
+        CHECK(calls[2].pos == 999);
+        CHECK(calls[2].ref == "GAC");
+        CHECK(calls[2].alt == std::vector<std::string>{"G"});
+        CHECK((calls[2].gt1 == 0 && calls[2].gt2 == 1));
+        CHECK(calls[2].qual > 50);
+        CHECK_FALSE(calls[2].low_qual);
+    }
+    // Realignment makes the deletion's likelihoods independent of the placement.
+    CHECK(runs[0][2].qual == runs[1][2].qual);
+    CHECK(runs[0][2].pl == runs[2][2].pl);
+    CHECK(runs[0][2].ad == runs[1][2].ad);
+}
+
+TEST_CASE("call: gVCF blocks cover the region around the variants", "[call]")
+{
+    synthetic s;
+    auto recs = synthetic_reads(s, 2);
+    auto reads = prepare_reads(recs, {});
+    region_caller caller{calling_thresholds{}};
+    auto out = caller.call(reads, s.ref, 0, 0, 2000, true);
+    std::int64_t next = 0;
+    int variants = 0;
+    for (auto const & r : out)
+    {
+        CHECK(r.pos >= next - 2); // sorted; blocks never overlap what came before (the deletion's REF excepted)
+        if (r.block)
+        {
+            CHECK(r.alt == std::vector<std::string>{"<*>"});
+            CHECK(r.block_end > r.pos);
+            next = r.block_end;
+        }
+        else
+        {
+            ++variants;
+            CHECK(r.alt.back() == "<*>");
+            CHECK(r.pl.size() == genotype_count(r.alt.size() + 1));
+            next = r.pos + static_cast<std::int64_t>(r.ref.size());
+        }
+    }
+    CHECK(variants == 3);
+    CHECK(next == 2000);
+}
