@@ -45,7 +45,7 @@ timed freebayes bash -c "freebayes -f '$REF' '$OUT/aln.bam' | bgzip > '$OUT/free
         for q in "" 20; do
             LABEL=$c MINQUAL=$q "$EVAL/score-variants.sh" "$OUT/$c.vcf.gz" "$DS/truth.vcf.gz" "$REF" $BED | tail -n +2 |
                 while IFS= read -r line; do
-                    printf "%s\t%s\t%s\t%s\n" "$(cut -f1 <<<"$line")" "${q:+QUAL>=$q}${q:-all}" "$(cut -f2- <<<"$line")" "$(cost $c)"
+                    printf "%s\t%s\t%s\t%s\n" "$(cut -f1 <<<"$line")" "$([ -n "$q" ] && echo "QUAL>=$q" || echo all)" "$(cut -f2- <<<"$line")" "$(cost $c)"
                 done
         done
     done

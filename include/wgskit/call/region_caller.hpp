@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <map>
 #include <string>
 #include <string_view>
@@ -283,12 +284,33 @@ private:
         out.push_back(std::move(r));
     }
 
-    //! Groups the reads' indels by left-aligned anchor; sites in [beg, end) with supported alleles are genotyped.
+    //! An indel site: its anchor and candidate alleles (most supported first).
+    struct indel_site
+    {
+        std::int64_t anchor{0};
+        std::vector<indel_observation> alts;
+        std::vector<int> support;
+    };
+
+    //! A haplotype edit: ref bases [pos, pos + del) replaced by ins.
+    struct edit
+    {
+        std::int64_t pos{0}, del{0};
+        std::string ins;
+    };
+    static edit edit_of(indel_observation const & a)
+    {
+        return a.length < 0 ? edit{a.anchor + 1, -a.length, {}} : edit{a.anchor + 1, 0, a.inserted};
+    }
+
+    //! Groups the reads' indels by left-aligned anchor into candidate sites; sites in [beg, end) are genotyped,
+    //! with the other candidate sites near them as background haplotypes.
     void call_indels(std::vector<aligned_read> const & reads, std::int64_t beg, std::int64_t end,
                      std::vector<called_record> & out, bool gvcf)
     {
         auto obs = collect_indels(reads, ref_, ref_offset_);
         std::sort(obs.begin(), obs.end());
+        std::vector<indel_site> sites;
         std::size_t i = 0;
         while (i < obs.size())
         {
@@ -296,18 +318,21 @@ private:
             std::size_t j = i;
             while (j < obs.size() && obs[j].first.anchor == anchor)
                 ++j;
-            if (anchor >= beg && anchor < end)
-                call_indel_site(reads, obs, i, j, out, gvcf);
+            indel_site site;
+            if (candidate_site(reads, obs, i, j, site))
+                sites.push_back(std::move(site));
             i = j;
         }
+        for (std::size_t k = 0; k < sites.size(); ++k)
+            if (sites[k].anchor >= beg && sites[k].anchor < end)
+                call_indel_site(reads, sites, k, out, gvcf);
     }
 
-    void call_indel_site(std::vector<aligned_read> const & reads,
-                         std::vector<std::pair<indel_observation, std::uint32_t>> const & obs, std::size_t from,
-                         std::size_t to, std::vector<called_record> & out, bool gvcf)
+    bool candidate_site(std::vector<aligned_read> const & reads,
+                        std::vector<std::pair<indel_observation, std::uint32_t>> const & obs, std::size_t from,
+                        std::size_t to, indel_site & site) const
     {
         std::int64_t const anchor = obs[from].first.anchor;
-        // Alleles and their read counts (one per read).
         std::vector<std::pair<indel_observation, int>> alleles;
         for (std::size_t k = from; k < to; ++k)
         {
@@ -316,8 +341,7 @@ private:
             if (k == from || obs[k].second != obs[k - 1].second || !(obs[k].first == obs[k - 1].first))
                 ++alleles.back().second;
         }
-        // Depth: reads spanning the anchor and the base after it.
-        int depth = 0;
+        int depth = 0; // reads spanning the anchor and the base after it
         for (auto const & r : reads)
         {
             if (r.pos > anchor)
@@ -326,12 +350,41 @@ private:
                 ++depth;
         }
         std::stable_sort(alleles.begin(), alleles.end(), [](auto const & a, auto const & b) { return a.second > b.second; });
-        std::vector<indel_observation> alts;
+        site.anchor = anchor;
         for (auto const & [a, n] : alleles)
-            if (n >= t_.min_alt_count && n >= t_.min_alt_fraction * depth && static_cast<int>(alts.size()) < t_.max_alt_alleles)
-                alts.push_back(a);
-        if (alts.empty())
-            return;
+            if (n >= t_.min_alt_count && n >= t_.min_alt_fraction * depth && static_cast<int>(site.alts.size()) < t_.max_alt_alleles)
+            {
+                site.alts.push_back(a);
+                site.support.push_back(n);
+            }
+        return !site.alts.empty();
+    }
+
+    //! The window [wb, we) with the edits applied (edits must not overlap).
+    std::vector<std::uint8_t> haplotype(std::int64_t wb, std::int64_t we, std::vector<edit> edits) const
+    {
+        std::sort(edits.begin(), edits.end(), [](auto const & a, auto const & b) { return a.pos < b.pos; });
+        std::vector<std::uint8_t> h;
+        std::int64_t p = wb;
+        for (auto const & e : edits)
+        {
+            for (; p < e.pos; ++p)
+                h.push_back(hmm_code(ref_at(p)));
+            for (char c : e.ins)
+                h.push_back(hmm_code(c));
+            p = e.pos + e.del;
+        }
+        for (; p < we; ++p)
+            h.push_back(hmm_code(ref_at(p)));
+        return h;
+    }
+
+    void call_indel_site(std::vector<aligned_read> const & reads, std::vector<indel_site> const & sites, std::size_t k,
+                         std::vector<called_record> & out, bool gvcf)
+    {
+        indel_site const & site = sites[k];
+        std::int64_t const anchor = site.anchor;
+        auto const & alts = site.alts;
         std::int64_t const ref_end = ref_offset_ + static_cast<std::int64_t>(ref_.size());
         // Haplotype window: flank, the longest deletion, and how far each event could slide right in a repeat.
         std::int64_t max_del = 0, reach = anchor + 1;
@@ -347,50 +400,60 @@ private:
             }
             else
             {
-                std::int64_t k = 0, L = a.length;
-                while (anchor + 1 + k < ref_end && ref_at(anchor + 1 + k) == a.inserted[static_cast<std::size_t>(k % L)])
-                    ++k;
-                reach = std::max(reach, anchor + 1 + k);
+                std::int64_t q = 0, L = a.length;
+                while (anchor + 1 + q < ref_end && ref_at(anchor + 1 + q) == a.inserted[static_cast<std::size_t>(q % L)])
+                    ++q;
+                reach = std::max(reach, anchor + 1 + q);
             }
         }
+        if (anchor + 1 + max_del + 1 > ref_end)
+            return;
         std::int64_t const wb = std::max(ref_offset_, anchor - t_.indel_flank);
         std::int64_t const we = std::min(ref_end, std::max(reach, anchor + 1 + max_del) + t_.indel_flank);
-        if (anchor + 1 + max_del > ref_end)
-            return;
-        // REF/ALT strings and haplotypes.
+        // Background: the best allele of up to two other candidate sites inside the window, not touching this one.
+        std::vector<edit> background;
+        {
+            std::vector<std::pair<int, edit>> near;
+            for (std::size_t n = k; n-- > 0 && sites[n].anchor >= wb;)
+                near.emplace_back(sites[n].support[0], edit_of(sites[n].alts[0]));
+            for (std::size_t n = k + 1; n < sites.size() && sites[n].anchor < we; ++n)
+                near.emplace_back(sites[n].support[0], edit_of(sites[n].alts[0]));
+            std::stable_sort(near.begin(), near.end(), [](auto const & a, auto const & b) { return a.first > b.first; });
+            std::int64_t const own_beg = anchor + 1, own_end = anchor + 1 + max_del;
+            for (auto const & [n, e] : near)
+            {
+                bool inside = e.pos > wb && e.pos + e.del < we;
+                bool touches = e.pos <= own_end && e.pos + e.del >= own_beg;
+                for (auto const & b : background)
+                    touches |= e.pos <= b.pos + b.del && e.pos + e.del >= b.pos;
+                if (inside && !touches && background.size() < 2)
+                    background.push_back(e);
+            }
+        }
         called_record r;
         r.pos = anchor;
         r.indel = true;
         for (std::int64_t p = anchor; p < anchor + 1 + max_del; ++p)
             r.ref.push_back(ref_at(p));
-        std::string const window = [&] {
-            std::string w;
-            for (std::int64_t p = wb; p < we; ++p)
-                w.push_back(ref_at(p));
-            return w;
-        }();
-        std::size_t const at = static_cast<std::size_t>(anchor + 1 - wb);
-        haps_.assign(1, {});
-        for (char c : window)
-            haps_[0].push_back(hmm_code(c));
         for (auto const & a : alts)
-        {
-            std::string alt(1, r.ref[0]), hap = window.substr(0, at);
-            if (a.length < 0)
+            r.alt.push_back(a.length < 0 ? std::string(1, r.ref[0]) + r.ref.substr(static_cast<std::size_t>(1 - a.length))
+                                         : std::string(1, r.ref[0]) + a.inserted + r.ref.substr(1));
+        // Haplotypes: for each own allele (0 = reference), alone and with each subset of the background.
+        haps_.clear();
+        hap_allele_.clear();
+        std::size_t const subsets = std::size_t{1} << background.size();
+        for (std::size_t a = 0; a <= alts.size(); ++a)
+            for (std::size_t m = 0; m < subsets; ++m)
             {
-                alt += r.ref.substr(static_cast<std::size_t>(1 - a.length));
-                hap += window.substr(at - a.length);
+                std::vector<edit> edits;
+                if (a > 0)
+                    edits.push_back(edit_of(alts[a - 1]));
+                for (std::size_t b = 0; b < background.size(); ++b)
+                    if (m >> b & 1)
+                        edits.push_back(background[b]);
+                haps_.push_back(haplotype(wb, we, edits));
+                hap_allele_.push_back(a);
             }
-            else
-            {
-                alt += a.inserted + r.ref.substr(1);
-                hap += a.inserted + window.substr(at);
-            }
-            r.alt.push_back(alt);
-            haps_.emplace_back();
-            for (char c : hap)
-                haps_.back().push_back(hmm_code(c));
-        }
         // Reads over the site, their window segments.
         segs_.clear();
         seg_mapq_.clear();
@@ -410,15 +473,18 @@ private:
         }
         if (segs_.empty())
             return;
-        // The HMM treats a dropped (overlap) base as quality 0 -> clamped to the minimum; fine.
-        std::size_t const n_hap = haps_.size();
+        // Per read and allele: the best of the allele's haplotypes.
+        std::size_t const n_hap = alts.size() + 1;
         std::size_t const n_all = n_hap + (gvcf ? 1 : 0);
-        ll_.assign(segs_.size() * n_all, 0.0);
-        for (std::size_t h = 0; h < n_hap; ++h)
+        ll_.assign(segs_.size() * n_all, -std::numeric_limits<double>::infinity());
+        for (std::size_t h = 0; h < haps_.size(); ++h)
         {
             pairhmm_forward(haps_[h], segs_, t_.hmm, ws_, hmm_out_);
             for (std::size_t s = 0; s < segs_.size(); ++s)
-                ll_[s * n_all + h] = hmm_out_[s];
+            {
+                double & v = ll_[s * n_all + hap_allele_[h]];
+                v = std::max(v, hmm_out_[s]);
+            }
         }
         std::vector<int> ad(n_all, 0);
         for (std::size_t s = 0; s < segs_.size(); ++s)
@@ -451,7 +517,6 @@ private:
         r.dp = static_cast<int>(segs_.size());
         r.mq = std::sqrt(mq2 / static_cast<double>(segs_.size()));
         r.ad = std::move(ad);
-        (void)depth;
         finish(r, gvcf);
         out.push_back(std::move(r));
     }
@@ -519,6 +584,7 @@ private:
     columns cols_;
     std::vector<base_observation> scratch_;
     std::vector<std::vector<std::uint8_t>> haps_;
+    std::vector<std::size_t> hap_allele_;
     std::vector<pairhmm_read> segs_;
     std::vector<std::uint8_t> seg_mapq_;
     std::vector<double> ll_, hmm_out_;
