@@ -2,7 +2,9 @@
 // indels), and random pairs. Shared by tests/kernel/align_*_test.cpp and bench/align/align_bench.cpp.
 #pragma once
 
+#ifndef WGSKIT_SOURCE_DIR // benchmarks define it; the tests take it from their generated header
 #include "wgskit_test_paths.hpp"
+#endif
 #include <cstdint>
 #include <fstream>
 #include <random>
