@@ -57,3 +57,16 @@ endif()
 
 # JSON for metrics and reports.
 wgskit_find_dependency(nlohmann_json 3.10)
+
+# libsodium (Debian: libsodium-dev) for the optional crypt block (GA4GH crypt4gh): only wgskit::crypt links it, so
+# a consumer that does not use encryption does not need it. No CMake package upstream: a plain search.
+if(NOT TARGET wgskit::sodium)
+    find_path(WGSKIT_SODIUM_INCLUDE_DIR sodium.h)
+    find_library(WGSKIT_SODIUM_LIBRARY NAMES sodium libsodium)
+    if(WGSKIT_SODIUM_INCLUDE_DIR AND WGSKIT_SODIUM_LIBRARY)
+        add_library(wgskit::sodium UNKNOWN IMPORTED)
+        set_target_properties(wgskit::sodium PROPERTIES
+            IMPORTED_LOCATION "${WGSKIT_SODIUM_LIBRARY}"
+            INTERFACE_INCLUDE_DIRECTORIES "${WGSKIT_SODIUM_INCLUDE_DIR}")
+    endif()
+endif()

@@ -9,6 +9,7 @@ namespace wgskit::cli
 
 void register_call(CLI::App & app);
 void register_count(CLI::App & app);
+void register_crypt(CLI::App & app); // keygen, encrypt, decrypt
 void register_faidx(CLI::App & app);
 void register_index(CLI::App & app);
 void register_map(CLI::App & app);

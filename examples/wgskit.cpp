@@ -3,6 +3,7 @@
 #include <exception>
 #include <string>
 
+#include <wgskit/core/signal_cleanup.hpp>
 #include <wgskit/simd/arch.hpp>
 #include <wgskit/version.hpp>
 
@@ -37,6 +38,8 @@ void print_version()
 
 int main(int argc, char ** argv)
 {
+    // Before any output exists: interrupted runs leave no temporaries, `ulimit -f` gives an error, not SIGXFSZ.
+    wgskit::install_signal_cleanup();
     CLI::App app{"wgskit: whole-genome sequencing toolkit (FASTQ to VCF)", "wgskit"};
     app.set_help_all_flag("--help-all", "Show help for every subcommand");
     bool version = false;
@@ -45,6 +48,7 @@ int main(int argc, char ** argv)
 
     wgskit::cli::register_call(app);
     wgskit::cli::register_count(app);
+    wgskit::cli::register_crypt(app);
     wgskit::cli::register_faidx(app);
     wgskit::cli::register_index(app);
     wgskit::cli::register_map(app);

@@ -2,7 +2,7 @@
 // then position, then reverse-strand after forward; ties keep their input order (stable, as samtools sort).
 // Records are kept in memory up to a byte budget; each full buffer is sorted and spilled as a temporary BAM
 // (level 1) beside the output; finish() merges the runs and the last buffer k-way into the downstream sink.
-// Temporary files are removed on success, on an exception and in the destructor.
+// Temporary files are removed on success, on an exception, in the destructor and on SIGINT/SIGTERM/SIGHUP.
 #pragma once
 
 #include <algorithm>
@@ -21,6 +21,7 @@
 #include <wgskit/bam/record.hpp>
 #include <wgskit/bam/stream.hpp>
 #include <wgskit/bam/writer.hpp>
+#include <wgskit/core/signal_cleanup.hpp>
 
 namespace wgskit::bam
 {
@@ -107,6 +108,7 @@ private:
     {
         sort_buffer();
         std::string path = opt_.temp_prefix + "." + std::to_string(::getpid()) + "." + std::to_string(runs_.size()) + ".bam";
+        run_cleanups_.emplace_back(path); // before the run exists under its name
         writer w{path, header_, {file_format::bam, 1, opt_.threads}};
         for (auto & e : buffer_)
             w.write(e.rec);
@@ -164,6 +166,7 @@ private:
         for (auto const & p : runs_)
             std::remove(p.c_str());
         runs_.clear();
+        run_cleanups_.clear();
     }
 
     header header_;
@@ -172,6 +175,7 @@ private:
     std::vector<entry> buffer_;
     std::size_t used_{0};
     std::vector<std::string> runs_;
+    std::vector<signal_cleanup> run_cleanups_;
     std::size_t run_count_{0};
     bool finished_{false};
 };

@@ -3,6 +3,9 @@
 // temporary, so no half-written file ever stands under a final name. Every writer of wgskit goes through here.
 // A target that exists and is not a regular file (/dev/stdout, a FIFO, /dev/null) is written in place: renaming
 // over it would replace the device with a file.
+// The temporary is registered for removal on SIGINT/SIGTERM/SIGHUP (core/signal_cleanup.hpp), and SIGXFSZ is
+// ignored so that a full disk or `ulimit -f` surfaces as an io_error ("File too large" / "No space left on
+// device") naming the target.
 #pragma once
 
 #include <atomic>
@@ -18,6 +21,7 @@
 #include <unistd.h>
 
 #include <wgskit/core/exception.hpp>
+#include <wgskit/core/signal_cleanup.hpp>
 
 namespace wgskit
 {
@@ -25,8 +29,8 @@ namespace wgskit
 class atomic_output_file
 {
 public:
-    //! Creates "<path>.tmp.<pid>.<n>" beside path.
-    explicit atomic_output_file(std::string path) : path_{std::move(path)}
+    //! Creates "<path>.tmp.<pid>.<n>" beside path, with permissions mode (less the umask); 0600 for secrets.
+    explicit atomic_output_file(std::string path, ::mode_t mode = 0644) : path_{std::move(path)}
     {
         struct ::stat st{};
         if (::stat(path_.c_str(), &st) == 0 && !S_ISREG(st.st_mode))
@@ -39,9 +43,16 @@ public:
         }
         static std::atomic<unsigned> counter{0};
         temp_ = path_ + ".tmp." + std::to_string(::getpid()) + "." + std::to_string(counter++);
-        fd_ = ::open(temp_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+        cleanup_ = signal_cleanup{temp_}; // before the file exists: a signal in between finds nothing to remove
+        fd_ = ::open(temp_.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
         if (fd_ < 0)
             throw io_error{path_, failure("cannot create " + temp_)};
+        if (mode != 0644 && ::fchmod(fd_, mode) != 0) // a stale temporary of the same name kept its old mode
+        {
+            std::string const why = failure("cannot set permissions of " + temp_);
+            discard();
+            throw io_error{path_, why};
+        }
     }
 
     atomic_output_file(atomic_output_file const &) = delete;
@@ -98,6 +109,7 @@ public:
             ::unlink(temp_.c_str());
             throw io_error{path_, why};
         }
+        cleanup_.release();
     }
 
     //! Closes and removes the temporary (no-op once committed).
@@ -108,6 +120,7 @@ public:
         ::close(std::exchange(fd_, -1));
         if (!in_place_)
             ::unlink(temp_.c_str());
+        cleanup_.release();
     }
 
 private:
@@ -118,6 +131,7 @@ private:
     int fd_ = -1;
     bool in_place_ = false; // the target is a device or FIFO
     std::uint64_t written_ = 0;
+    signal_cleanup cleanup_;
 };
 
 //! Writes bytes to path through a temporary file renamed into place when complete.

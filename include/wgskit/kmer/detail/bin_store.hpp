@@ -2,7 +2,8 @@
 // spilled. Bins are grouped so that only `groups` spill files are ever open (one per group, buffered); each spill
 // appends every non-empty bin of the group as one chunk and remembers (offset, size), so a bin is read back with
 // a few pread calls, by any thread. Every write and read is checked: a full disk is an io_error, never a
-// silently shorter bin. The spill folder and its files are removed by the destructor.
+// silently shorter bin. The spill folder and its files are removed by the destructor, and on SIGINT/SIGTERM/SIGHUP
+// (core/signal_cleanup.hpp).
 #pragma once
 
 #include <cerrno>
@@ -17,6 +18,7 @@
 #include <unistd.h>
 
 #include <wgskit/core/exception.hpp>
+#include <wgskit/core/signal_cleanup.hpp>
 
 namespace wgskit::kmer::detail
 {
@@ -113,6 +115,7 @@ private:
         std::string path;
         std::FILE * handle = nullptr;
         std::uint64_t size = 0;
+        signal_cleanup cleanup;
     };
 
     unsigned group_of(unsigned bin) const noexcept
@@ -128,11 +131,13 @@ private:
             throw io_error{parent, std::string{"cannot create a temporary folder for spilled bins: "} +
                                        std::strerror(errno)};
         dir_ = tmpl;
+        dir_cleanup_ = signal_cleanup{dir_, signal_cleanup::kind::directory};
         files_.resize(groups_);
         for (unsigned g = 0; g < groups_; ++g)
         {
             auto & f = files_[g];
             f.path = dir_ + "/bins-" + std::to_string(g) + ".spill";
+            f.cleanup = signal_cleanup{f.path};
             f.handle = std::fopen(f.path.c_str(), "w+b");
             if (f.handle == nullptr)
                 throw io_error{f.path, std::string{"cannot create spill file: "} + std::strerror(errno)};
@@ -163,6 +168,7 @@ private:
 
     std::vector<std::vector<std::uint8_t>> memory_;
     std::vector<std::vector<chunk>> chunks_;
+    signal_cleanup dir_cleanup_; // declared before files_: released after them
     std::vector<spill_file> files_;
     unsigned groups_;
     std::uint64_t budget_;
