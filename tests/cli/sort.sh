@@ -30,6 +30,9 @@ if [ "$have_samtools" -eq 1 ]; then
     samtools view -H "$WORK/s.bam" >"$WORK/h.txt"
     head -1 "$WORK/h.txt" | grep -q "SO:coordinate" && pass "@HD SO:coordinate" || fail "no SO:coordinate"
     cat "$WORK/in.sam" | "$WGSKIT" sort -o "$WORK/stdin.bam" - 2>/dev/null && cmp -s <(samtools view "$WORK/stdin.bam") <(samtools view "$WORK/theirs.bam") && pass "SAM from stdin" || fail "stdin input"
+    # A named pipe (process substitution) is read once: BAM and SAM.
+    "$WGSKIT" sort -o "$WORK/fifo.bam" <(cat "$BAM") 2>"$WORK/err.txt" && cmp -s <(samtools view "$WORK/fifo.bam") <(samtools view "$WORK/theirs.bam") && pass "BAM from a pipe" || fail "pipe input: $(cat "$WORK/err.txt")"
+    "$WGSKIT" sort -o "$WORK/fifo2.bam" <(cat "$WORK/in.sam") 2>"$WORK/err.txt" && cmp -s <(samtools view "$WORK/fifo2.bam") <(samtools view "$WORK/theirs.bam") && pass "SAM from a pipe" || fail "SAM pipe input: $(cat "$WORK/err.txt")"
     # BAI: idxstats and regions as with samtools' own index.
     cmp -s <(samtools idxstats "$WORK/s.bam") <(samtools idxstats "$WORK/theirs.bam") && pass "idxstats equal" || fail "idxstats differ"
     for r in chr22 chr22:16570000-16575000 chr22:16580001-16580100 chr22:16600000-16610000 chr22:1-1000 chr21; do

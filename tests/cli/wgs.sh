@@ -221,6 +221,27 @@ left=$(ls -a "$WORK/killed" | grep -vE '^\.\.?$|\.wgsx$' || true)
     && samtools quickcheck "$WORK/killed/K.bam" && pass "the run completes after the interruption" || fail "rerun after SIGTERM"
 
 # Broken inputs: a clear message naming the file, non-zero exit, no outputs under final names.
+# --encrypt-to: every per-sample output only as crypt4gh, readable with the recipient's key.
+"$WGSKIT" keygen -o "$WORK/recipient" >/dev/null 2>&1 || fail "keygen"
+if "$WGSKIT" wgs -t 2 --sample E -o "$WORK/enc" -r "$REF" -1 "$R1" -2 "$R2" --encrypt-to "$WORK/recipient.pub" \
+    >/dev/null 2>"$WORK/stderr_enc.txt"; then
+    plain=$(ls "$WORK/enc" | grep '^E\.' | grep -v '\.c4gh$' || true)
+    [ -z "$plain" ] && pass "--encrypt-to leaves no plaintext output" || fail "plaintext left: $plain"
+    for f in E.bam E.bam.bai E.vcf.gz E.vcf.gz.tbi E.metrics.json E.report.html; do
+        [ -s "$WORK/enc/$f.c4gh" ] || fail "--encrypt-to: $f.c4gh missing"
+    done
+    "$WGSKIT" decrypt -k "$WORK/recipient.sec" "$WORK/enc/E.bam.c4gh" -o "$WORK/enc_plain.bam" 2>/dev/null \
+        || fail "decrypting the encrypted BAM"
+    if command -v samtools >/dev/null; then
+        cmp -s <(samtools view "$WORK/enc_plain.bam" | sed 's/RG:Z:E/RG:Z:x/') <(samtools view "$BAM" | sed 's/RG:Z:NA12878/RG:Z:x/') \
+            && pass "decrypted BAM holds the same records" || fail "decrypted BAM differs"
+    fi
+else
+    fail "wgs --encrypt-to: $(cat "$WORK/stderr_enc.txt")"
+fi
+expect_fail "--encrypt-to with a secret key" "recipient.sec" "$WGSKIT" wgs -o "$WORK/bad0" -r "$REF" -1 "$R1" -2 "$R2" \
+    --encrypt-to "$WORK/recipient.sec"
+[ -e "$WORK/bad0" ] && [ -n "$(ls "$WORK/bad0" 2>/dev/null)" ] && fail "a bad key still ran the workflow" || pass "a bad key fails before the run"
 expect_fail "missing R2" "$WORK/nope_R2.fq.gz" "$WGSKIT" wgs -o "$WORK/bad1" -r "$REF" -1 "$R1" -2 "$WORK/nope_R2.fq.gz"
 [ ! -e "$WORK/bad1/NA12878.chr22.metrics.json" ] && pass "no metrics after a failure" || fail "metrics written after a failure"
 expect_fail "missing reference" "$WORK/none.fa" "$WGSKIT" wgs -o "$WORK/bad2" -r "$WORK/none.fa" -1 "$R1" -2 "$R2"

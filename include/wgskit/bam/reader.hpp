@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <cstdio>
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <string>
@@ -98,9 +99,12 @@ private:
     std::size_t pos_{0}, end_{0};
 };
 
+//! True for a regular file that starts like gzip (BGZF: the BGZF reader, with virtual offsets for indexed access).
+//! Pipes and stdin go to io::input_file, which inflates gzip too: peeking here would consume their first bytes.
 inline bool starts_with_gzip(std::string const & path)
 {
-    if (path == "-")
+    std::error_code ec;
+    if (path == "-" || !std::filesystem::is_regular_file(path, ec))
         return false;
     std::FILE * f = std::fopen(path.c_str(), "rb");
     if (f == nullptr)
