@@ -33,6 +33,8 @@ struct alignment
     std::string seq, qual;    //!< as stored in SAM (reverse-complemented / reversed for reverse-strand records)
     std::int32_t nm = -1, as = -1, xs = -1; //!< -1: tag absent
     std::string md, sa, read_group;         //!< empty: tag absent
+    std::string mc;                         //!< MC: the mate's CIGAR (mate mapped); empty: absent
+    std::string xa;                         //!< XA: alternative hits, "contig,(+|-)pos,CIGAR,NM;" each; empty: absent
 };
 
 //! Appends one SAM line. contig_name(k) gives the name of contig k.
@@ -76,6 +78,8 @@ void write_sam(std::string & out, alignment const & a, ContigName && contig_name
         out += "\tNM:i:", num(a.nm);
     if (!a.md.empty())
         out += "\tMD:Z:", out += a.md;
+    if (!a.mc.empty())
+        out += "\tMC:Z:", out += a.mc;
     if (a.as >= 0)
         out += "\tAS:i:", num(a.as);
     if (a.xs >= 0)
@@ -84,6 +88,8 @@ void write_sam(std::string & out, alignment const & a, ContigName && contig_name
         out += "\tRG:Z:", out += a.read_group;
     if (!a.sa.empty())
         out += "\tSA:Z:", out += a.sa;
+    if (!a.xa.empty())
+        out += "\tXA:Z:", out += a.xa;
     out += '\n';
 }
 } // namespace wgskit::map

@@ -93,8 +93,11 @@ public:
     [[gnu::always_inline]] void extend_backward_all(bi_interval const & p, bi_interval (&out)[4]) const noexcept
     {
         std::uint64_t lo[4], hi[4];
-        occ_.rank4(p.k, lo);
-        occ_.rank4(p.k + p.s, hi);
+        if (!occ_.rank4_pair(p.k, p.s, lo, hi))
+        {
+            occ_.rank4(p.k, lo);
+            occ_.rank4(p.k + p.s, hi);
+        }
         std::uint64_t sum = 0;
         for (unsigned c = 0; c < 4; ++c)
         {
