@@ -61,7 +61,7 @@ void register_map(CLI::App & app)
         std::string reference, reads1, reads2, output, read_group;
         unsigned threads = 1;
         bool interleaved = false;
-        std::size_t batch_pairs = 10000;
+        std::size_t batch_pairs = 4000; // 3 batches in flight with 2 threads: peak memory below bwa mem's
     };
     auto opt = std::make_shared<options>();
     cmd->add_option("-t,--threads", opt->threads, "Worker threads (output is identical for any number)")

@@ -260,6 +260,12 @@ public:
         return out;
     }
 
+    //! The hit of a pattern of length `length` at text position t of X . revcomp(X) (as smem::text_position).
+    hit text_hit(std::uint64_t t, std::uint64_t length) const
+    {
+        return visit([&](auto const & core) { return core.to_hit(t, length); });
+    }
+
     //! The occurrences of pattern on both strands (see count()).
     std::vector<hit> locate(std::string_view pattern, std::uint64_t max_hits = ~std::uint64_t{0}) const
     {

@@ -121,6 +121,8 @@ public:
 private:
     std::int32_t contig_id(std::uint32_t c) const noexcept { return static_cast<std::int32_t>(c); }
 
+    static constexpr std::size_t followed_slot = ~std::size_t{0}; //!< locate_slot of a seed with a text position
+
     std::vector<std::uint8_t> & new_buffer(workspace & ws, std::size_t & used) const
     {
         if (used == ws.buffers.size())
@@ -200,8 +202,9 @@ private:
             detail::seed_sources(ws.seeds[r], opt_.seeds.max_occ, ws.sources[r]);
             for (std::size_t k = 0; k < ws.seeds[r].size(); ++k)
             {
-                ws.locate_slot.push_back(ws.locate_intervals.size());
-                if (ws.sources[r][k] < 0)
+                // A seed followed in the text has its one hit already.
+                ws.locate_slot.push_back(ws.seeds[r][k].followed() ? followed_slot : ws.locate_intervals.size());
+                if (ws.sources[r][k] < 0 && !ws.seeds[r][k].followed())
                 {
                     ws.locate_intervals.push_back(ws.seeds[r][k].interval);
                     ws.locate_lengths.push_back(ws.seeds[r][k].length());
@@ -227,9 +230,13 @@ private:
                 std::size_t const from = src < 0 ? k : static_cast<std::size_t>(src);
                 auto const & outer = seeds[from];
                 std::size_t const j = ws.locate_slot[slot + from];
-                for (std::size_t h = ws.hit_first[j]; h < ws.hit_first[j + 1]; ++h)
+                fm::hit const one = j == followed_slot ? index_->text_hit(outer.text_position, outer.length()) : fm::hit{};
+                std::size_t const hb = j == followed_slot ? 0 : ws.hit_first[j];
+                std::size_t const he = j == followed_slot ? 1 : ws.hit_first[j + 1];
+                for (std::size_t h = hb; h < he; ++h)
                 {
-                    fm::hit const x = detail::inner_hit(ws.hits[h], outer.begin, outer.end, s.begin, s.end);
+                    fm::hit const x = detail::inner_hit(j == followed_slot ? one : ws.hits[h], outer.begin, outer.end,
+                                                        s.begin, s.end);
                     if (index_->overlaps_ambiguous(x.contig, x.pos, s.length()))
                         continue;
                     placed.push_back({x.contig, x.reverse, x.pos, x.reverse ? len - s.end : s.begin, s.length()});
