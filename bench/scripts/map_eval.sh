@@ -43,6 +43,7 @@ if [ -n "${PAIRS:-}" ]; then
     run_ds="$out/subset_$PAIRS"
     if [ ! -s "$run_ds/reads.truth.tsv.gz" ]; then
         mkdir -p "$run_ds"
+        set +o pipefail # head ends zcat early (SIGPIPE)
         for m in 1 2; do
             zcat "$ds/reads_$m.fq.gz" | head -n $((4 * PAIRS)) | gzip -1 > "$run_ds/reads_$m.fq.gz"
         done
@@ -51,6 +52,7 @@ if [ -n "${PAIRS:-}" ]; then
         zcat "$ds/reads.truth.tsv.gz" | awk -F'\t' 'NR == FNR { keep[$1] = 1; next } /^#/ || ($1 in keep)' \
             "$run_ds/names.txt" - | gzip -1 > "$run_ds/reads.truth.tsv.gz"
         cp "$ds/ref.fa" "$run_ds/ref.fa"
+        set -o pipefail
     fi
 fi
 reads=$(( $(zcat "$run_ds/reads_1.fq.gz" | wc -l) / 2 ))
