@@ -56,27 +56,4 @@ R1="$root/examples/data/NA12878.chr22_R1.fastq.gz" R2="$root/examples/data/NA128
 rreads=$(( $(zcat "$R1" | wc -l) / 2 ))
 timed "wgskit map -t 2" "$rreads" real_ours.sam "$wgskit" map -t 2 real.fa "$R1" "$R2"
 timed "bwa mem -t 2" "$rreads" real_bwa.sam bwa mem -t 2 real.fa "$R1" "$R2"
-python3 - real_ours.sam real_bwa.sam <<'PY'
-import sys
-def load(p):
-    d = {}
-    for l in open(p):
-        if l[0] == '@': continue
-        f = l.split('\t'); fl = int(f[1])
-        if fl & 0x900: continue
-        d[(f[0], fl & 0xC0)] = (fl, f[2], int(f[3]), int(f[4]))
-    return d
-ours, bwa = load(sys.argv[1]), load(sys.argv[2])
-for name, d in (("wgskit", ours), ("bwa mem", bwa)):
-    m = sum(1 for v in d.values() if not v[0] & 4)
-    pp = sum(1 for v in d.values() if v[0] & 2)
-    print(f"{name:8s} mapped {m / len(d):.4f}  properly paired {pp / len(d):.4f}")
-for lo in (0, 20, 60):
-    n = agree = 0
-    for k, (fl, c, p, q) in bwa.items():
-        if fl & 4 or q < lo: continue
-        n += 1
-        o = ours.get(k)
-        agree += bool(o and not o[0] & 4 and o[1] == c and abs(o[2] - p) <= 10)
-    print(f"bwa MAPQ >= {lo:2d}: {n} reads, wgskit within 10 bp of bwa's position: {agree / n:.4f}")
-PY
+python3 "$root/scripts/sam-concordance.py" real_ours.sam real_bwa.sam

@@ -91,29 +91,8 @@ fi
 if command -v bwa >/dev/null; then
     bwa index "$REF" 2>/dev/null
     bwa mem -t 2 "$REF" "$R1" "$R2" 2>/dev/null > "$WORK/bwa.sam"
-    python3 - "$SAM" "$WORK/bwa.sam" <<'PY' && pass "concordant with bwa mem" || fail "not concordant with bwa mem"
-import sys
-def load(p):
-    d = {}
-    for l in open(p):
-        if l[0] == '@': continue
-        f = l.split('\t'); fl = int(f[1])
-        if fl & 0x900: continue
-        d[(f[0], fl & 0xC0)] = (fl, f[2], int(f[3]), int(f[4]))
-    return d
-ours, bwa = load(sys.argv[1]), load(sys.argv[2])
-mapped = sum(1 for v in ours.values() if not v[0] & 4)
-bwa_mapped = sum(1 for v in bwa.values() if not v[0] & 4)
-hq = agree = 0
-for k, (fl, c, p, q) in bwa.items():
-    if fl & 4 or q < 20: continue
-    hq += 1
-    o = ours.get(k)
-    agree += bool(o and not o[0] & 4 and o[1] == c and abs(o[2] - p) <= 10)
-print(f"ours mapped {mapped}/{len(ours)}, bwa {bwa_mapped}; placed like bwa (MAPQ>=20): {agree}/{hq}")
-assert mapped >= 0.99 * len(ours)
-assert agree >= 0.98 * hq
-PY
+    python3 "$SRC/scripts/sam-concordance.py" "$SAM" "$WORK/bwa.sam" --mapq 0,20 --min-mapped 0.99 --min-agree 0.98 \
+        && pass "concordant with bwa mem" || fail "not concordant with bwa mem"
 else
     echo "skipped: bwa not installed: concordance check skipped"
 fi

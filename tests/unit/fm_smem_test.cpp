@@ -132,10 +132,40 @@ TEST_CASE("collect_seeds: bwa mem seeding invariants", "[fm]")
 
     // Hits of a seed are (contig, position, strand) of the seed's bases.
     for (auto const & s : seeds)
-        for (auto const & h : idx.locate(s.interval, s.length(), opt.max_occ))
+        for (auto const & h : fm::locate(idx, s, opt.max_occ))
         {
             std::string const at = text[h.contig].substr(h.pos, s.length());
             std::string const piece = unit.substr(s.begin, s.length());
             REQUIRE(at == (h.reverse ? reverse_complement(piece) : piece));
         }
+}
+
+TEST_CASE("SMEMs followed in the text: same seeds, hits equal the naive search (ambiguous stand-ins too)", "[fm]")
+{
+    auto const seed = Catch::rngSeed() + 23;
+    INFO("seed " << seed);
+    std::mt19937_64 rng{seed};
+    std::size_t followed = 0;
+    for (int t = 0; t < 4; ++t)
+    {
+        auto const ref = random_reference(rng, 3, 1500);
+        auto const text = indexed_text(ref);
+        auto const idx = fm::fmd_index::build(as_input(ref));
+        for (int q = 0; q < 25; ++q)
+        {
+            std::string const read = mutated_read(rng, text, 120);
+            INFO("read " << read);
+            for (auto const & m : fm::find_smems(idx, read))
+            {
+                std::string const piece = read.substr(m.begin, m.length());
+                auto const want = naive_hits(text, piece);
+                REQUIRE(m.interval.s == want.size());
+                auto got = fm::locate(idx, m);
+                std::sort(got.begin(), got.end());
+                REQUIRE(got == want);
+                followed += m.followed();
+            }
+        }
+    }
+    CHECK(followed > 0);
 }

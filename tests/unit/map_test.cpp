@@ -237,6 +237,54 @@ TEST_CASE("pairs: proper FR pairs, flags, mate fields, TLEN, rescue and unmapped
         CHECK((r1_rev ? r2.tlen : r1.tlen) > 0);
         CHECK(map::detail::query_length(r1.cigar) == 150);
         CHECK(map::detail::query_length(r2.cigar) == 150);
+        CHECK(r1.mc == align::to_string(r2.cigar)); // MC: the mate's CIGAR
+        CHECK(r2.mc == align::to_string(r1.cigar));
     }
     CHECK(k == out.size());
+    std::string sam;
+    map::write_sam(sam, out[0], [](std::int32_t) { return std::string_view{"c0"}; });
+    CHECK(sam.find("\tMC:Z:" + out[0].mc) != std::string::npos);
+}
+
+TEST_CASE("XA lists the competing placements of a read (bwa format), none for a unique read", "[map]")
+{
+    // c0 holds a 300-base segment at 1000 and a copy with one substitution at 12000, reverse complemented.
+    std::mt19937_64 rng{21};
+    std::string c0 = random_dna(rng, 20000);
+    std::string const seg = c0.substr(1000, 300);
+    std::string copy = seg;
+    copy[190] = copy[190] == 'A' ? 'C' : 'A';
+    c0.replace(12000, 300, revcomp(copy));
+    std::vector<fm::reference_sequence> refs{{"c0", c0}};
+    auto const index = fm::fmd_index::build(refs);
+    map::mapper const m{index, {}};
+    map::workspace ws;
+    io::read_batch reads;
+    add(reads, "dup", seg.substr(50, 150)); // the copy differs at read base 140: exact only at 1050
+    add(reads, "uniq", c0.substr(5000, 150));
+    std::vector<map::alignment> out;
+    m.map_single(reads, out, ws);
+    REQUIRE(out.size() == 2);
+    CHECK(out[0].pos == 1050);
+    // The copy: one mismatch, on the reverse strand at 12000 + 300 - 200 = 12100 (1-based 12101).
+    CHECK(out[0].xa.rfind("c0,-12101,", 0) == 0);
+    CHECK(out[0].xa.back() == ';');
+    CHECK(out[0].xs > 0);
+    CHECK(out[1].xa.empty());
+    std::string sam;
+    map::write_sam(sam, out[0], [](std::int32_t) { return std::string_view{"c0"}; });
+    CHECK(sam.find("\tXA:Z:c0,-12101,") != std::string::npos);
+}
+
+TEST_CASE("seeds inside a longer seed occurring as often take their hits from it", "[map]")
+{
+    using fm::smem;
+    std::vector<smem> seeds{{0, 150, {10, 20, 1}}, {0, 40, {11, 21, 1}}, {30, 60, {12, 22, 3}}, {100, 130, {13, 23, 1}}};
+    std::vector<std::int32_t> src;
+    map::detail::seed_sources(seeds, 500, src);
+    CHECK(src == std::vector<std::int32_t>{-1, 0, -1, 0});
+    map::detail::seed_sources(seeds, 0, src); // nothing located in full: nothing derived
+    CHECK(src == std::vector<std::int32_t>{-1, -1, -1, -1});
+    CHECK(map::detail::inner_hit({0, 1000, false}, 0, 150, 100, 130).pos == 1100);
+    CHECK(map::detail::inner_hit({0, 1000, true}, 0, 150, 100, 130).pos == 1020);
 }

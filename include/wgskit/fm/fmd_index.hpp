@@ -260,6 +260,12 @@ public:
         return out;
     }
 
+    //! The hit of a pattern of length `length` at text position t of X . revcomp(X) (as smem::text_position).
+    hit text_hit(std::uint64_t t, std::uint64_t length) const
+    {
+        return visit([&](auto const & core) { return core.to_hit(t, length); });
+    }
+
     //! The occurrences of pattern on both strands (see count()).
     std::vector<hit> locate(std::string_view pattern, std::uint64_t max_hits = ~std::uint64_t{0}) const
     {
@@ -272,22 +278,34 @@ public:
     void locate(std::span<bi_interval const> intervals, std::span<std::uint64_t const> lengths,
                 std::uint64_t max_hits, std::vector<hit> & out) const
     {
+        std::vector<std::size_t> first;
+        locate(intervals, lengths, max_hits, out, first);
+    }
+
+    //! The same, and first[j] .. first[j + 1] is the range of out holding the hits of intervals[j] (first gets
+    //! intervals.size() + 1 entries). For a mapper that locates the seeds of a whole batch of reads at once.
+    void locate(std::span<bi_interval const> intervals, std::span<std::uint64_t const> lengths,
+                std::uint64_t max_hits, std::vector<hit> & out, std::vector<std::size_t> & first) const
+    {
         if (lengths.size() != intervals.size())
             throw invalid_argument{"fm::locate: one length an interval"};
         out.clear();
+        first.assign(1, 0);
         std::vector<std::uint64_t> indices;
         std::vector<std::uint64_t> hit_length;
         for (std::size_t j = 0; j < intervals.size(); ++j)
         {
             auto const & p = intervals[j];
-            if (p.s == 0 || max_hits == 0)
-                continue;
-            std::uint64_t const step = p.s > max_hits ? p.s / max_hits : 1;
-            for (std::uint64_t i = 0, taken = 0; i < p.s && taken < max_hits; i += step, ++taken)
+            if (p.s != 0 && max_hits != 0)
             {
-                indices.push_back(p.k + i);
-                hit_length.push_back(lengths[j]);
+                std::uint64_t const step = p.s > max_hits ? p.s / max_hits : 1;
+                for (std::uint64_t i = 0, taken = 0; i < p.s && taken < max_hits; i += step, ++taken)
+                {
+                    indices.push_back(p.k + i);
+                    hit_length.push_back(lengths[j]);
+                }
             }
+            first.push_back(indices.size());
         }
         std::vector<std::uint64_t> positions(indices.size());
         out.reserve(indices.size());

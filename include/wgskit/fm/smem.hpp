@@ -27,13 +27,20 @@
 namespace wgskit::fm
 {
 
+inline constexpr std::uint64_t no_text_position = ~std::uint64_t{0};
+
 //! An exact match of read[begin, end) with its bi-interval (interval.s occurrences over both strands).
+//! A unique match (interval.s == 1) that the search followed along the reference text instead of the index
+//! carries the text position of its one occurrence instead: then text_position != no_text_position and
+//! interval.k, interval.l are not set (locate() below takes either form).
 struct smem
 {
     std::uint32_t begin;
     std::uint32_t end;
     bi_interval interval;
+    std::uint64_t text_position = no_text_position;
     std::uint32_t length() const noexcept { return end - begin; }
+    bool followed() const noexcept { return text_position != no_text_position; }
     friend bool operator==(smem const &, smem const &) = default;
 };
 
@@ -48,6 +55,9 @@ struct seed_options
 
 namespace detail
 {
+
+//! Length from which a unique forward match is followed in the text rather than extended in the index.
+inline constexpr std::uint32_t follow_min_length = 24;
 
 //! Reusable buffers of the SMEM search.
 struct smem_workspace
@@ -76,10 +86,21 @@ std::uint32_t smems_through(Core const & core, std::uint8_t const * q, std::uint
     if (p.s < min_occ) // no match through x occurs often enough
         return x + 1;
     std::uint32_t i = x + 1;
+    bool followed = false;
+    std::uint64_t t = no_text_position; // text position of [x, i) when followed
     for (; i < len; ++i)
     {
         if (q[i] > 3)
             break;
+        if (p.s == 1 && len - i >= follow_min_length)
+        {
+            // Unique: comparing the rest with the text after its one occurrence is cheaper than an index step
+            // a base (one suffix-array walk, which locating the seed reuses).
+            t = core.text_position(p.k);
+            i += static_cast<std::uint32_t>(core.text_match(t + (i - x), q + i, len - i));
+            followed = true;
+            break;
+        }
         bi_interval const next = core.extend_forward(p, q[i]);
         if (next.s != p.s)
             curr.push_back({x, i, p});
@@ -87,7 +108,9 @@ std::uint32_t smems_through(Core const & core, std::uint8_t const * q, std::uint
             break;
         p = next;
     }
-    if (i == len || q[i] > 3)
+    if (followed)
+        curr.push_back({x, i, {0, 0, 1}, t});
+    else if (i == len || q[i] > 3)
         curr.push_back({x, i, p});
     std::reverse(curr.begin(), curr.end()); // longest (fewest occurrences) first
     std::uint32_t const longest_end = curr.front().end;
@@ -101,16 +124,24 @@ std::uint32_t smems_through(Core const & core, std::uint8_t const * q, std::uint
         for (smem const & m : prev)
         {
             bi_interval next{};
-            if (c >= 0)
+            std::uint64_t next_t = no_text_position;
+            if (c >= 0 && m.followed())
+            {
+                // A followed match grows left when the text before its occurrence holds c.
+                auto const cc = static_cast<std::uint8_t>(c);
+                if (m.text_position > 0 && core.text_match(m.text_position - 1, &cc, 1) == 1)
+                    next = {0, 0, 1}, next_t = m.text_position - 1;
+            }
+            else if (c >= 0)
                 next = core.extend_backward(m.interval, static_cast<unsigned>(c));
             if (c < 0 || next.s < min_occ)
             {
                 // m cannot grow left: a MEM starting at j + 1 unless a longer one already survives this round.
                 if (curr.empty() && (found.empty() || static_cast<std::uint32_t>(j + 1) < found.back().begin))
-                    found.push_back({static_cast<std::uint32_t>(j + 1), m.end, m.interval});
+                    found.push_back({static_cast<std::uint32_t>(j + 1), m.end, m.interval, m.text_position});
             }
             else if (curr.empty() || next.s != curr.back().interval.s)
-                curr.push_back({static_cast<std::uint32_t>(j), m.end, next});
+                curr.push_back({static_cast<std::uint32_t>(j), m.end, next, next_t});
         }
         if (curr.empty())
             break;
@@ -196,6 +227,15 @@ void collect_seeds(Core const & core, std::uint8_t const * q, std::uint32_t len,
 }
 
 } // namespace detail
+
+//! The hits of a seed: its one occurrence when it was followed in the text, else fmd_index::locate.
+inline std::vector<hit> locate(fmd_index const & index, smem const & m,
+                               std::uint64_t max_hits = ~std::uint64_t{0})
+{
+    if (m.followed())
+        return max_hits == 0 ? std::vector<hit>{} : std::vector<hit>{index.text_hit(m.text_position, m.length())};
+    return index.locate(m.interval, m.length(), max_hits);
+}
 
 //! All SMEMs of read (A, C, G, T in either case; other letters break matches) that occur at least min_occ
 //! times, sorted by begin.

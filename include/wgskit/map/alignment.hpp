@@ -31,6 +31,8 @@ struct alignment
     std::string seq, qual;    //!< as stored in SAM (reverse-complemented / reversed for reverse-strand records)
     std::int32_t nm = -1, as = -1, xs = -1; //!< -1: tag absent
     std::string md, sa, read_group;         //!< empty: tag absent
+    std::string mc;                         //!< MC: the mate's CIGAR (mate mapped); empty: absent
+    std::string xa;                         //!< XA: alternative hits, "contig,(+|-)pos,CIGAR,NM;" each; empty: absent
 };
 
 } // namespace wgskit::map

@@ -72,6 +72,8 @@ inline bam::record to_record(alignment const & a, std::vector<std::uint32_t> & c
         r.set_tag_int("NM", a.nm);
     if (!a.md.empty())
         r.set_tag_string("MD", a.md);
+    if (!a.mc.empty())
+        r.set_tag_string("MC", a.mc);
     if (a.as >= 0)
         r.set_tag_int("AS", a.as);
     if (a.xs >= 0)
@@ -80,6 +82,8 @@ inline bam::record to_record(alignment const & a, std::vector<std::uint32_t> & c
         r.set_tag_string("RG", a.read_group);
     if (!a.sa.empty())
         r.set_tag_string("SA", a.sa);
+    if (!a.xa.empty())
+        r.set_tag_string("XA", a.xa);
     return r;
 }
 

@@ -30,6 +30,7 @@
 #include <wgskit/map/detail/chain.hpp>
 #include <wgskit/map/detail/pairing.hpp>
 #include <wgskit/map/detail/region.hpp>
+#include <wgskit/map/detail/seed_hits.hpp>
 
 namespace wgskit::map
 {
@@ -45,6 +46,8 @@ struct map_options
     int min_score = 30;          //!< bwa -T: alignments scoring less are not output
     double mask_level = 0.5;     //!< overlap on the read that makes one alignment secondary to a better one
     std::size_t max_rescues = 4; //!< placements of a read whose mate is searched for by local alignment
+    double xa_drop_ratio = 0.8;  //!< bwa -y: XA lists competitors scoring at least this fraction of the primary
+    std::size_t max_xa_hits = 5; //!< bwa -h: no XA when a read has more competitors than this
     std::string read_group;      //!< RG:Z value of every record (empty: none)
 };
 
@@ -58,7 +61,12 @@ struct workspace
     std::vector<double> repetitive;
     std::deque<std::vector<std::uint8_t>> buffers;  //!< extension / rescue sequences of the batch (stable references)
     std::vector<align::sequence_pair> jobs;
-    std::vector<fm::hit> hits;
+    std::vector<fm::hit> hits;                      //!< of the batch's located seeds, grouped by seed
+    std::vector<std::size_t> hit_first;             //!< hits[hit_first[j] .. hit_first[j + 1]): located seed j
+    std::vector<std::vector<std::int32_t>> sources; //!< per read and seed: the seed it takes its hits from, or -1
+    std::vector<fm::bi_interval> locate_intervals;  //!< the seeds located, in read order
+    std::vector<std::uint64_t> locate_lengths;
+    std::vector<std::size_t> locate_slot;           //!< per seed of the batch: its index among the located ones
     std::unique_ptr<align::batch_aligner> extender, local;
     detail::insert_size_stats insert_stats; //!< the distribution estimated from the last paired batch
 };
@@ -112,6 +120,8 @@ public:
 
 private:
     std::int32_t contig_id(std::uint32_t c) const noexcept { return static_cast<std::int32_t>(c); }
+
+    static constexpr std::size_t followed_slot = ~std::size_t{0}; //!< locate_slot of a seed with a text position
 
     std::vector<std::uint8_t> & new_buffer(workspace & ws, std::size_t & used) const
     {
@@ -180,24 +190,59 @@ private:
         std::vector<pending> todo;
         ws.jobs.clear();
         std::size_t used = 0;
+
+        // Hits of every seed of the batch: one interleaved suffix-array walk over the seeds that need one
+        // (a seed inside a longer one occurring as often takes its hits from it).
+        ws.sources.resize(n);
+        ws.locate_intervals.clear();
+        ws.locate_lengths.clear();
+        ws.locate_slot.clear();
+        for (std::size_t r = 0; r < n; ++r)
+        {
+            detail::seed_sources(ws.seeds[r], opt_.seeds.max_occ, ws.sources[r]);
+            for (std::size_t k = 0; k < ws.seeds[r].size(); ++k)
+            {
+                // A seed followed in the text has its one hit already.
+                ws.locate_slot.push_back(ws.seeds[r][k].followed() ? followed_slot : ws.locate_intervals.size());
+                if (ws.sources[r][k] < 0 && !ws.seeds[r][k].followed())
+                {
+                    ws.locate_intervals.push_back(ws.seeds[r][k].interval);
+                    ws.locate_lengths.push_back(ws.seeds[r][k].length());
+                }
+            }
+        }
+        index_->locate(ws.locate_intervals, ws.locate_lengths, opt_.seeds.max_occ, ws.hits, ws.hit_first);
+
         std::vector<detail::placed_seed> placed;
+        std::size_t slot = 0; // the read's first seed among locate_slot
         for (std::size_t r = 0; r < n; ++r)
         {
             auto const len = static_cast<std::uint32_t>(views[r].size());
             placed.clear();
             std::vector<std::pair<std::uint64_t, std::uint64_t>> rep;
-            for (auto const & s : ws.seeds[r])
+            auto const & seeds = ws.seeds[r];
+            for (std::size_t k = 0; k < seeds.size(); ++k)
             {
+                auto const & s = seeds[k];
                 if (s.interval.s > opt_.seeds.max_occ)
                     rep.emplace_back(s.begin, s.end);
-                ws.hits = index_->locate(s.interval, s.length(), opt_.seeds.max_occ);
-                for (auto const & h : ws.hits)
+                std::int32_t const src = ws.sources[r][k];
+                std::size_t const from = src < 0 ? k : static_cast<std::size_t>(src);
+                auto const & outer = seeds[from];
+                std::size_t const j = ws.locate_slot[slot + from];
+                fm::hit const one = j == followed_slot ? index_->text_hit(outer.text_position, outer.length()) : fm::hit{};
+                std::size_t const hb = j == followed_slot ? 0 : ws.hit_first[j];
+                std::size_t const he = j == followed_slot ? 1 : ws.hit_first[j + 1];
+                for (std::size_t h = hb; h < he; ++h)
                 {
-                    if (index_->overlaps_ambiguous(h.contig, h.pos, s.length()))
+                    fm::hit const x = detail::inner_hit(j == followed_slot ? one : ws.hits[h], outer.begin, outer.end,
+                                                        s.begin, s.end);
+                    if (index_->overlaps_ambiguous(x.contig, x.pos, s.length()))
                         continue;
-                    placed.push_back({h.contig, h.reverse, h.pos, h.reverse ? len - s.end : s.begin, s.length()});
+                    placed.push_back({x.contig, x.reverse, x.pos, x.reverse ? len - s.end : s.begin, s.length()});
                 }
             }
+            slot += seeds.size();
             ws.repetitive[r] = len ? static_cast<double>(detail::covered_length(rep)) / len : 0.0;
             auto chains = detail::build_chains(placed, opt_.chains);
             detail::filter_chains(chains, opt_.chains);
@@ -465,22 +510,72 @@ private:
         rec.pos = static_cast<std::int64_t>(reg.ref_begin);
         if (reg.reverse)
             rec.flag |= flag::reverse;
-        rec.cigar.clear();
-        align::append_op(rec.cigar, 'S', reg.query_begin);
-        for (auto const & e : reg.path)
-            align::append_op(rec.cigar, e.op, e.length);
-        align::append_op(rec.cigar, 'S', len - reg.query_end);
+        clipped_cigar(reg, len, rec.cigar);
         auto const & s = ws.oriented[2 * read + (reg.reverse ? 1 : 0)];
         rec.seq = s;
         rec.qual.assign(qual);
         if (reg.reverse)
             std::reverse(rec.qual.begin(), rec.qual.end());
-        std::string const ref = index_->contig_sequence(reg.contig, reg.ref_begin, reg.ref_end);
-        std::uint32_t nm = 0;
-        detail::edit_tags(reg.path, s, reg.query_begin, ref, nm, rec.md);
-        rec.nm = static_cast<std::int32_t>(nm);
+        rec.nm = static_cast<std::int32_t>(edit_distance(reg, s, &rec.md));
         rec.as = reg.score;
         rec.xs = reg.sub > 0 ? reg.sub : -1;
+    }
+
+    //! The region's path with the unaligned ends of a read of length len as soft clips.
+    static void clipped_cigar(detail::region const & reg, std::uint32_t len, align::cigar & out)
+    {
+        out.clear();
+        align::append_op(out, 'S', reg.query_begin);
+        for (auto const & e : reg.path)
+            align::append_op(out, e.op, e.length);
+        align::append_op(out, 'S', len - reg.query_end);
+    }
+
+    //! NM of the region's alignment of the oriented read s (and its MD when md is given).
+    std::uint32_t edit_distance(detail::region const & reg, std::string_view s, std::string * md) const
+    {
+        std::string const ref = index_->contig_sequence(reg.contig, reg.ref_begin, reg.ref_end);
+        std::uint32_t nm = 0;
+        std::string scratch;
+        detail::edit_tags(reg.path, s, reg.query_begin, ref, nm, md ? *md : scratch);
+        return nm;
+    }
+
+    //! bwa's XA tag of placement main: the placements competing with it for the same part of the read (one is
+    //! secondary to the other, or both to a third) scoring at least xa_drop_ratio of it, as
+    //! "contig,(+|-)pos,CIGAR,NM;" best first; empty when there are none or more than max_xa_hits.
+    std::string alternative_hits(std::vector<detail::region> const & regs, std::size_t main, workspace const & ws,
+                                 std::size_t read) const
+    {
+        auto const & m = regs[main];
+        auto root = [&](std::size_t k) {
+            return regs[k].secondary_of >= 0 ? static_cast<std::size_t>(regs[k].secondary_of) : k;
+        };
+        std::size_t const group = root(main);
+        std::vector<std::size_t> alt;
+        for (std::size_t k = 0; k < regs.size(); ++k)
+            if (k != main && root(k) == group && regs[k].score >= opt_.xa_drop_ratio * m.score)
+                alt.push_back(k);
+        std::string out;
+        if (alt.empty() || alt.size() > opt_.max_xa_hits)
+            return out;
+        auto const len = static_cast<std::uint32_t>(ws.oriented[2 * read].size());
+        align::cigar cig;
+        for (auto k : alt)
+        {
+            auto const & r = regs[k];
+            clipped_cigar(r, len, cig);
+            out += index_->contig_name(r.contig);
+            out += ',';
+            out += r.reverse ? '-' : '+';
+            out += std::to_string(r.ref_begin + 1);
+            out += ',';
+            out += align::to_string(cig);
+            out += ',';
+            out += std::to_string(edit_distance(r, ws.oriented[2 * read + (r.reverse ? 1 : 0)], nullptr));
+            out += ';';
+        }
+        return out;
     }
 
     //! The other non-secondary placements of a read, as supplementary candidates, best first.
@@ -535,6 +630,8 @@ private:
                 rec.flag |= flag::supplementary;
             place(rec, regs[parts[p]], ws, ws_read, reads.qualities(r));
             rec.mapq = static_cast<std::uint8_t>(p == 0 && mapq_override >= 0 ? mapq_override : mapq(regs[parts[p]]));
+            if (p == 0)
+                rec.xa = alternative_hits(regs, parts[0], ws, ws_read);
             out.push_back(std::move(rec));
         }
         if (parts.size() > 1)
@@ -630,6 +727,8 @@ private:
                     rec.flag |= flag::mate_reverse;
                 rec.mate_contig = mate.contig;
                 rec.mate_pos = mate.pos;
+                if (mate_mapped)
+                    rec.mc = align::to_string(mate.cigar);
                 bool const mapped = !(rec.flag & flag::unmapped);
                 if (mapped && mate_mapped && rec.contig == mate.contig)
                 {

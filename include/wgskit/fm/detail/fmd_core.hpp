@@ -75,6 +75,9 @@ public:
         sa_ = {reinterpret_cast<Index const *>(image + sec[section_sa].offset), sec[section_sa].size / sizeof(Index)};
         contigs_ = {reinterpret_cast<contig_record const *>(image + sec[section_contigs].offset),
                     sec[section_contigs].size / sizeof(contig_record)};
+        ambiguity_ = {reinterpret_cast<ambiguity_record const *>(image + sec[section_ambiguity].offset),
+                      sec[section_ambiguity].size / sizeof(ambiguity_record)};
+        reference_ = reinterpret_cast<std::uint64_t const *>(image + sec[section_reference].offset);
         for (int c = 0; c < 5; ++c)
             c_[c] = header_->c[c];
         rate_ = header_->sa_sample_rate;
@@ -93,8 +96,11 @@ public:
     [[gnu::always_inline]] void extend_backward_all(bi_interval const & p, bi_interval (&out)[4]) const noexcept
     {
         std::uint64_t lo[4], hi[4];
-        occ_.rank4(p.k, lo);
-        occ_.rank4(p.k + p.s, hi);
+        if (!occ_.rank4_pair(p.k, p.s, lo, hi))
+        {
+            occ_.rank4(p.k, lo);
+            occ_.rank4(p.k + p.s, hi);
+        }
         std::uint64_t sum = 0;
         for (unsigned c = 0; c < 4; ++c)
         {
@@ -298,6 +304,46 @@ public:
         bool const reverse = p >= forward_;
         std::uint64_t const x = reverse ? n_ - (p + length) : p; // position in X = contigs with separators
         // Contig k starts in X at reference_offset + k (one separator after each earlier contig).
+        std::size_t const k = contig_at(x);
+        return {static_cast<std::uint32_t>(k), x - (contigs_[k].reference_offset + k), reverse};
+    }
+
+    //! How many of the codes q[0, n) the text spells from text position t on (0 at a separator or the end;
+    //! codes above 3 match nothing). Reads the stored reference, with the stand-in bases the index uses for
+    //! ambiguous positions, so it agrees with extending the pattern through the FM-index.
+    std::uint64_t text_match(std::uint64_t t, std::uint8_t const * q, std::uint64_t n) const noexcept
+    {
+        if (t >= n_ || n == 0)
+            return 0;
+        bool const reverse = t >= forward_;
+        std::uint64_t const x = reverse ? n_ - 1 - t : t; // position in X; the text runs backwards over X if reverse
+        std::size_t const k = contig_at(x);
+        std::uint64_t const in = x - (contigs_[k].reference_offset + k);
+        if (in >= contigs_[k].length)
+            return 0; // the separator
+        std::uint64_t const avail = std::min<std::uint64_t>(n, reverse ? in + 1 : contigs_[k].length - in);
+        std::uint64_t const g0 = contigs_[k].reference_offset + in; // position in the concatenated reference
+        std::uint64_t const lo = reverse ? g0 + 1 - avail : g0, hi = reverse ? g0 + 1 : g0 + avail;
+        auto const runs_begin = std::partition_point(ambiguity_.begin(), ambiguity_.end(),
+                                                     [&](ambiguity_record const & r) { return r.start + r.length <= lo; });
+        bool const ambiguous = runs_begin != ambiguity_.end() && runs_begin->start < hi;
+        for (std::uint64_t d = 0; d < avail; ++d)
+        {
+            std::uint64_t const g = reverse ? g0 - d : g0 + d;
+            unsigned c = (reference_[g / 32] >> (2 * (g % 32))) & 3u;
+            if (ambiguous)
+                for (auto r = runs_begin; r != ambiguity_.end() && r->start < hi; ++r)
+                    if (g >= r->start && g < r->start + r->length)
+                        c = ambiguous_base(g);
+            if ((reverse ? 3 - c : c) != q[d])
+                return d;
+        }
+        return avail;
+    }
+
+private:
+    std::size_t contig_at(std::uint64_t x) const noexcept
+    {
         std::size_t lo = 0, hi = contigs_.size();
         while (hi - lo > 1)
         {
@@ -307,10 +353,9 @@ public:
             else
                 hi = mid;
         }
-        return {static_cast<std::uint32_t>(lo), x - (contigs_[lo].reference_offset + lo), reverse};
+        return lo;
     }
 
-private:
     void prefetch_walk(std::uint64_t i) const noexcept
     {
         if (i % rate_ == 0)
@@ -323,6 +368,8 @@ private:
     occ_table<Index> occ_;
     std::span<Index const> sa_;
     std::span<contig_record const> contigs_;
+    std::span<ambiguity_record const> ambiguity_;
+    std::uint64_t const * reference_ = nullptr;
     std::uint64_t c_[5] = {};
     std::uint64_t rate_ = 1;
     std::uint64_t n_ = 0;

@@ -86,6 +86,16 @@ struct contig_record
     std::uint64_t name_length;
 };
 
+//! Deterministic stand-in base for an ambiguous reference position: a hash of its position, so N runs neither
+//! turn into long homopolymers (which would make every poly-A pattern hit them) nor change between builds.
+constexpr std::uint8_t ambiguous_base(std::uint64_t position) noexcept
+{
+    std::uint64_t z = position + 0x9e3779b97f4a7c15ull;
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
+    return static_cast<std::uint8_t>((z ^ (z >> 31)) & 3u);
+}
+
 //! A run of ambiguity letters in the packed reference coordinates.
 struct ambiguity_record
 {

@@ -110,6 +110,27 @@ public:
             out[0] -= dollars_between(i - static_cast<std::uint64_t>(r), i);
     }
 
+    //! rank4 at i and at i + s together, when both fall in one line without a dollar: the second from the first
+    //! and the s symbols between (a small interval, as most in seed extension are, costs one prefix count).
+    //! Returns false, computing nothing, otherwise.
+    [[gnu::always_inline]] bool rank4_pair(std::uint64_t i, std::uint64_t s, std::uint64_t (&lo)[4],
+                                           std::uint64_t (&hi)[4]) const noexcept
+    {
+        constexpr std::uint64_t max_direct = 4;
+        std::uint64_t const r = i % line::symbols;
+        if (s > max_direct || r + s >= line::symbols)
+            return false;
+        line const & l = lines_[i / line::symbols];
+        if (l.count[0] & line::dollar_flag)
+            return false;
+        rank4(i, lo);
+        for (unsigned c = 0; c < 4; ++c)
+            hi[c] = lo[c];
+        for (std::uint64_t x = r; x < r + s; ++x)
+            ++hi[(l.bits[x / 32] >> (2 * (x % 32))) & 3u];
+        return true;
+    }
+
     //! The 2-bit code stored at BWT position i (0 also for a dollar).
     std::uint8_t code_at(std::uint64_t i) const noexcept
     {
