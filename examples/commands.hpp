@@ -7,7 +7,9 @@
 namespace wgskit::cli
 {
 
+void register_compress(CLI::App & app);
 void register_count(CLI::App & app);
+void register_decompress(CLI::App & app);
 void register_faidx(CLI::App & app);
 void register_index(CLI::App & app);
 void register_map(CLI::App & app);

@@ -43,7 +43,9 @@ int main(int argc, char ** argv)
     app.add_flag("--version", version, "Print the version, compiler and SIMD architectures, then exit");
     app.require_subcommand(0, 1);
 
+    wgskit::cli::register_compress(app);
     wgskit::cli::register_count(app);
+    wgskit::cli::register_decompress(app);
     wgskit::cli::register_faidx(app);
     wgskit::cli::register_index(app);
     wgskit::cli::register_map(app);
