@@ -26,9 +26,9 @@ secs() { /usr/bin/time -f "%e %U %S" -o "$work/t" "$@" >/dev/null; awk '{ printf
 row() { # name, size, compress "wall cpu", decompress "wall cpu"
     read -r cw cc <<< "$3"
     read -r dw dc <<< "$4"
-    awk -v n="$1" -v s="$2" -v in="$size" -v cw="$cw" -v cc="$cc" -v dw="$dw" -v dc="$dc" 'BEGIN {
-        printf "| %-22s | %10d | %6.3f | %8.1f | %6.1f | %8.1f | %6.1f |\n", n, s, s / in,
-            in / (cw > 0 ? cw : 0.001) / 1e6, cc, in / (dw > 0 ? dw : 0.001) / 1e6, dc }'
+    awk -v n="$1" -v s="$2" -v total="$size" -v cw="$cw" -v cc="$cc" -v dw="$dw" -v dc="$dc" 'BEGIN {
+        printf "| %-22s | %10d | %6.3f | %8.1f | %6.1f | %8.1f | %6.1f |\n", n, s, s / total,
+            total / (cw > 0 ? cw : 0.001) / 1e6, cc, total / (dw > 0 ? dw : 0.001) / 1e6, dc }'
 }
 both() { # command template with {} for the mate number; runs mates one after the other, sums wall and cpu
     local a b

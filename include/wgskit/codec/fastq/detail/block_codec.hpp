@@ -37,7 +37,7 @@ using rans::detail::put_u32;
 using rans::detail::put_u8;
 
 inline constexpr std::uint32_t block_magic = 0x42514657u; // "WFQB"
-inline constexpr unsigned default_base_order = 12;
+inline constexpr unsigned default_base_order = 11;
 inline constexpr unsigned max_base_order = 13;
 
 inline void put_u64(std::vector<std::uint8_t> & out, std::uint64_t v)
@@ -56,6 +56,13 @@ inline bool get_u64(byte_reader & in, std::uint64_t & v) noexcept
 }
 
 inline std::uint32_t crc32_of(std::string_view s) noexcept { return libdeflate_crc32(0, s.data(), s.size()); }
+
+//! Whether a block of about `bases` bases may use a base model of order k (at most 4^(k-1) contexts per base).
+//! The decoder checks it too, so a corrupt header cannot make it clear a table far larger than the block.
+constexpr bool base_order_fits(unsigned k, std::uint64_t bases) noexcept
+{
+    return k <= 1 || (std::uint64_t{1} << (2 * k - 2)) <= bases;
+}
 
 //! A, C, G, T -> 0..3; everything else (N, IUPAC, lower case, any byte) -> 4, coded as an exception run.
 inline constexpr std::array<std::uint8_t, 256> base_code = [] {
@@ -154,7 +161,7 @@ inline std::vector<std::uint8_t> encode_block(std::span<mate_block const * const
     std::uint64_t bases = 0;
     for (auto const * m : mates)
         bases += m->bytes.size() / 2;
-    while (base_order > 1 && (std::uint64_t{1} << (2 * base_order - 2)) > bases)
+    while (!base_order_fits(base_order, bases))
         --base_order;
 
     std::vector<std::uint8_t> out;
@@ -324,6 +331,8 @@ inline std::string decode_block(block_header const & h, std::string * out, std::
         out[m].clear();
         out[m].reserve(std::min<std::uint64_t>(h.bytes[m], std::uint64_t{1} << 28));
     }
+    if (!base_order_fits(h.base_order, h.bytes[0] / 2 + (h.mates == 2 ? h.bytes[1] / 2 : 0)))
+        return "base model order too large for the block";
     block_models md{h.base_order, static_cast<unsigned>(h.alphabet.size())};
     range_decoder rc{h.payload};
     std::uint32_t const mask = md.bases.mask();
