@@ -37,7 +37,7 @@ using rans::detail::put_u32;
 using rans::detail::put_u8;
 
 inline constexpr std::uint32_t block_magic = 0x42514657u; // "WFQB"
-inline constexpr unsigned default_base_order = 11;
+inline constexpr unsigned default_base_order = 12;
 inline constexpr unsigned max_base_order = 13;
 
 inline void put_u64(std::vector<std::uint8_t> & out, std::uint64_t v)
