@@ -8,8 +8,10 @@ namespace wgskit::cli
 {
 
 void register_call(CLI::App & app);
+void register_compress(CLI::App & app);
 void register_count(CLI::App & app);
 void register_crypt(CLI::App & app); // keygen, encrypt, decrypt
+void register_decompress(CLI::App & app);
 void register_faidx(CLI::App & app);
 void register_index(CLI::App & app);
 void register_map(CLI::App & app);

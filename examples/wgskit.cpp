@@ -47,8 +47,10 @@ int main(int argc, char ** argv)
     app.require_subcommand(0, 1);
 
     wgskit::cli::register_call(app);
+    wgskit::cli::register_compress(app);
     wgskit::cli::register_count(app);
     wgskit::cli::register_crypt(app);
+    wgskit::cli::register_decompress(app);
     wgskit::cli::register_faidx(app);
     wgskit::cli::register_index(app);
     wgskit::cli::register_map(app);

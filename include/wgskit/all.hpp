@@ -4,6 +4,7 @@
 #include <wgskit/align/all.hpp>
 #include <wgskit/bam/all.hpp>
 #include <wgskit/codec/bgzf/all.hpp>
+#include <wgskit/codec/fastq/all.hpp>
 #include <wgskit/codec/rans/all.hpp>
 #include <wgskit/codec/twobit/all.hpp>
 #include <wgskit/core/all.hpp>

@@ -1,0 +1,237 @@
+// Splits FASTQ bytes into records while keeping every byte: the codec must reproduce the input exactly, so
+// unlike io::fastq_reader this keeps line ends ("\r\n" per line), the '+' line's content, blank lines between
+// records and a missing final newline, and accepts any byte in names, sequences and qualities. What it requires
+// is the 4-line structure: '@' header, sequence, '+' line, qualities of the sequence's length.
+#pragma once
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <wgskit/core/exception.hpp>
+#include <wgskit/io/detail/char_tables.hpp>
+#include <wgskit/io/input_file.hpp>
+
+namespace wgskit::codec::fastq::detail
+{
+
+//! One record's fields as offsets into its mate_block's bytes.
+struct record_fields
+{
+    std::uint64_t start;       //!< first byte of the record, blank lines before it included
+    std::uint32_t prefix_len;  //!< blank lines before the '@'
+    std::uint32_t header_len;  //!< header line after '@', without line end
+    std::uint32_t seq_len;     //!< sequence (= quality) length
+    std::uint32_t plus_len;    //!< '+' line after '+', without line end
+    std::uint8_t cr_mask;      //!< bit k: line k (0 header .. 3 qualities) ends in "\r\n"
+    bool no_final_newline;     //!< the quality line is the file's last and has no '\n'
+
+    std::uint64_t header_offset() const noexcept { return start + prefix_len + 1; }
+    std::uint64_t seq_offset() const noexcept { return header_offset() + header_len + 1 + (cr_mask & 1); }
+    std::uint64_t plus_offset() const noexcept { return seq_offset() + seq_len + 2 + ((cr_mask >> 1) & 1); }
+    std::uint64_t qual_offset() const noexcept { return plus_offset() + plus_len + 1 + ((cr_mask >> 2) & 1); }
+    std::uint64_t end() const noexcept
+    {
+        return qual_offset() + seq_len + ((cr_mask >> 3) & 1) + (no_final_newline ? 0 : 1);
+    }
+};
+
+//! The exact bytes of consecutive records of one file, and where their fields are.
+struct mate_block
+{
+    std::string bytes;
+    std::vector<record_fields> records;
+    //! Bytes after the last record of the file (blank lines); only in the file's last block.
+    std::uint64_t trailer_len{0};
+
+    void clear() noexcept
+    {
+        bytes.clear();
+        records.clear();
+        trailer_len = 0;
+    }
+    std::string_view header(std::size_t i) const noexcept
+    {
+        return {bytes.data() + records[i].header_offset(), records[i].header_len};
+    }
+    std::string_view sequence(std::size_t i) const noexcept
+    {
+        return {bytes.data() + records[i].seq_offset(), records[i].seq_len};
+    }
+    std::string_view plus(std::size_t i) const noexcept
+    {
+        return {bytes.data() + records[i].plus_offset(), records[i].plus_len};
+    }
+    std::string_view qualities(std::size_t i) const noexcept
+    {
+        return {bytes.data() + records[i].qual_offset(), records[i].seq_len};
+    }
+    std::string_view prefix(std::size_t i) const noexcept
+    {
+        return {bytes.data() + records[i].start, records[i].prefix_len};
+    }
+    std::string_view trailer() const noexcept
+    {
+        return {bytes.data() + bytes.size() - trailer_len, trailer_len};
+    }
+};
+
+class fastq_splitter
+{
+public:
+    explicit fastq_splitter(std::string path) : in_{std::move(path)} {}
+
+    std::string const & path() const noexcept { return in_.path(); }
+    std::uint64_t records_read() const noexcept { return records_; }
+    //! True once the whole input (trailer included) has been returned.
+    bool at_end() const noexcept { return done_; }
+
+    //! Replaces out with the next up to max_records records (and the trailer once the input ends).
+    void read(mate_block & out, std::size_t max_records)
+    {
+        out.clear();
+        while (out.records.size() < max_records && !done_)
+            next(out);
+    }
+
+private:
+    static constexpr std::size_t chunk = std::size_t{1} << 20;
+    static constexpr std::uint64_t max_line = 0xffffffffu - 2;
+
+    // Makes bytes [pos_, pos_ + n) available if the input has them; false if it ends first.
+    bool have(std::size_t n)
+    {
+        while (end_ - pos_ < n && !eof_)
+            fill();
+        return end_ - pos_ >= n;
+    }
+
+    void fill()
+    {
+        if (rec_ > 0) // bytes before the current record were handed out already
+        {
+            std::memmove(buf_.data(), buf_.data() + rec_, end_ - rec_);
+            end_ -= rec_;
+            pos_ -= rec_;
+            rec_ = 0;
+        }
+        if (buf_.size() < end_ + chunk)
+            buf_.resize(std::max(buf_.size() * 2, end_ + chunk));
+        std::size_t const got = in_.read(buf_.data() + end_, chunk);
+        if (got == 0)
+            eof_ = true;
+        end_ += got;
+    }
+
+    // Finds the end of the line starting at pos_: returns its length without '\n' and sets nl if '\n' follows.
+    std::size_t line(bool & nl)
+    {
+        std::size_t scanned = 0;
+        while (true)
+        {
+            char const * b = buf_.data() + pos_;
+            auto const * hit = static_cast<char const *>(std::memchr(b + scanned, '\n', end_ - pos_ - scanned));
+            if (hit)
+            {
+                nl = true;
+                return static_cast<std::size_t>(hit - b);
+            }
+            scanned = end_ - pos_;
+            if (eof_)
+            {
+                nl = false;
+                return scanned;
+            }
+            fill();
+        }
+    }
+
+    [[noreturn]] void fail(std::string const & why) const { throw parse_error{in_.path(), records_ + 1, why}; }
+
+    void next(mate_block & out)
+    {
+        rec_ = pos_;
+        std::size_t prefix = 0;
+        // Blank lines ("\n", "\r\n") before the record; at the end of input they are the trailer.
+        while (true)
+        {
+            if (!have(1))
+            {
+                append(out, prefix);
+                out.trailer_len = prefix;
+                done_ = true;
+                return;
+            }
+            char const c = buf_[pos_];
+            if (c == '@')
+                break;
+            std::size_t skip = 0;
+            if (c == '\n')
+                skip = 1;
+            else if (c == '\r' && !have(2))
+                skip = 1; // a lone '\r' at the very end
+            else if (c == '\r' && buf_[pos_ + 1] == '\n')
+                skip = 2;
+            else
+                fail("expected '@' at the start of a record, found '" + io::detail::show_char(c) + "'");
+            pos_ += skip;
+            prefix += skip;
+        }
+        if (prefix > max_line)
+            fail("too many blank lines before the record");
+
+        record_fields r{};
+        r.prefix_len = static_cast<std::uint32_t>(prefix);
+        std::size_t lens[4];
+        bool nl = false;
+        for (int k = 0; k < 4; ++k)
+        {
+            std::size_t n = line(nl);
+            if (k == 2 && (n == 0 || buf_[pos_] != '+'))
+                fail("expected a '+' line after the sequence");
+            if (!nl && k < 3)
+                fail("truncated record (the file ends inside it)");
+            if (n > 0 && buf_[pos_ + n - 1] == '\r')
+            {
+                r.cr_mask |= static_cast<std::uint8_t>(1u << k);
+                --n;
+            }
+            if (n > max_line)
+                fail("line longer than 4 GiB");
+            lens[k] = n;
+            pos_ += n + ((r.cr_mask >> k) & 1) + (nl ? 1 : 0);
+        }
+        if (!nl && lens[3] == 0 && lens[1] != 0)
+            fail("truncated record (no quality line)");
+        r.no_final_newline = !nl;
+        r.header_len = static_cast<std::uint32_t>(lens[0] - 1);
+        r.seq_len = static_cast<std::uint32_t>(lens[1]);
+        r.plus_len = static_cast<std::uint32_t>(lens[2] - 1);
+        if (lens[3] != lens[1])
+            fail("quality length " + std::to_string(lens[3]) + " differs from sequence length " +
+                 std::to_string(lens[1]));
+        r.start = out.bytes.size();
+        append(out, pos_ - rec_);
+        out.records.push_back(r);
+        ++records_;
+        if (!nl)
+            done_ = true; // nothing can follow a line without '\n'
+    }
+
+    void append(mate_block & out, std::size_t n) { out.bytes.append(buf_.data() + rec_, n); rec_ += n; }
+
+    io::input_file in_;
+    std::string buf_;
+    std::size_t pos_{0}; // parse position
+    std::size_t rec_{0}; // start of the record being parsed (bytes before it may be dropped)
+    std::size_t end_{0};
+    bool eof_{false};
+    bool done_{false};
+    std::uint64_t records_{0};
+};
+
+} // namespace wgskit::codec::fastq::detail
