@@ -51,6 +51,11 @@ TEST_CASE("call: SNP genotype likelihoods equal the per-read formula", "[call]")
     int q1 = static_cast<int>(std::lround(30 * dependence_factor(1)));
     CHECK(q1 < 30);
     CHECK(s2.mismatch[2] == Approx(std::log10(p_base(2, 0, 30)) + std::log10(p_base(2, 0, q1))));
+    // Quality cap (positions next to a candidate indel): every observation counts with min(qual, cap).
+    auto s3 = sum_observations(obs.data(), obs.size(), scratch, 12);
+    CHECK(s3.mismatch[2] == Approx(std::log10(p_base(2, 0, 12))));
+    CHECK(s3.mismatch[1] == Approx(std::log10(p_base(1, 0, 10))));
+    CHECK(s3.count == s.count);
 }
 
 TEST_CASE("call: priors, PL, GQ and QUAL", "[call]")

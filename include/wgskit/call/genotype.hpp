@@ -70,11 +70,15 @@ struct base_sums
 };
 
 //! Effective qualities with the error dependence: observations grouped by (base, strand), sorted by decreasing
-//! quality, the k-th scaled by f_k and rounded. Scratch holds the sorted copy.
-inline base_sums sum_observations(base_observation const * obs, std::size_t n, std::vector<base_observation> & scratch)
+//! quality, the k-th scaled by f_k and rounded. Scratch holds the sorted copy. Qualities are first capped at
+//! qual_cap (positions whose alignment is uncertain, e.g. next to an indel).
+inline base_sums sum_observations(base_observation const * obs, std::size_t n, std::vector<base_observation> & scratch,
+                                  std::uint8_t qual_cap = 99)
 {
     base_sums s;
     scratch.assign(obs, obs + n);
+    for (auto & o : scratch)
+        o.qual = std::min(o.qual, qual_cap);
     std::sort(scratch.begin(), scratch.end(), [](auto const & a, auto const & b) {
         if (a.base != b.base) return a.base < b.base;
         if (a.reverse != b.reverse) return a.reverse < b.reverse;

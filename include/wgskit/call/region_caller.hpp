@@ -31,6 +31,8 @@ struct calling_thresholds
     int low_depth = 3;                //!< FILTER LowDepth below this DP
     double min_emit_qual = 0;         //!< variant records with lower QUAL are not written
     int indel_flank = 20;             //!< reference bases each side of an indel site in its haplotypes
+    int indel_snp_pad = 3;            //!< SNP positions within this many bp of a candidate indel's repeat tract ...
+    std::uint8_t indel_snp_qual_cap = 12; //!< ... have base qualities capped here (BAQ-like: misaligned reads' mismatches)
     pairhmm_params hmm{};
     std::vector<int> gq_bands{0, 10, 20, 30, 40, 60, 99}; //!< gVCF block boundaries (lower bounds)
 };
@@ -184,16 +186,20 @@ public:
             block_gq.assign(static_cast<std::size_t>(end - beg), 0);
             block_dp.assign(static_cast<std::size_t>(end - beg), 0);
         }
+        auto sites = indel_sites(reads);
+        mark_near_indels(sites, beg, end);
         constexpr std::int64_t window = 1 << 16;
         for (std::int64_t wb = beg; wb < end; wb += window)
         {
             std::int64_t we = std::min(end, wb + window);
             build_columns(reads, wb, we, t_.pileup, cols_);
             for (std::int64_t p = wb; p < we; ++p)
-                call_snp(p, out, gvcf ? &block_gq[static_cast<std::size_t>(p - beg)] : nullptr,
+                call_snp(p, near_indel_[static_cast<std::size_t>(p - beg)] != 0, out, gvcf ? &block_gq[static_cast<std::size_t>(p - beg)] : nullptr,
                          gvcf ? &block_dp[static_cast<std::size_t>(p - beg)] : nullptr, gvcf);
         }
-        call_indels(reads, beg, end, out, gvcf);
+        for (std::size_t k = 0; k < sites.size(); ++k)
+            if (sites[k].anchor >= beg && sites[k].anchor < end)
+                call_indel_site(reads, sites, k, out, gvcf);
         std::stable_sort(out.begin(), out.end(), [](auto const & a, auto const & b) {
             return a.pos != b.pos ? a.pos < b.pos : a.indel < b.indel;
         });
@@ -218,7 +224,7 @@ private:
             detail::trim_common_suffix(r);
     }
 
-    void call_snp(std::int64_t p, std::vector<called_record> & out, std::uint8_t * gq_out, std::uint16_t * dp_out, bool gvcf)
+    void call_snp(std::int64_t p, bool near_indel, std::vector<called_record> & out, std::uint8_t * gq_out, std::uint16_t * dp_out, bool gvcf)
     {
         static constexpr char letters[] = "ACGT";
         char const rc = ref_at(p);
@@ -242,7 +248,7 @@ private:
                 alleles.push_back(b);
         if (alleles.size() == 1 && !gq_out)
             return;
-        base_sums s = sum_observations(obs, depth, scratch_);
+        base_sums s = sum_observations(obs, depth, scratch_, near_indel ? t_.indel_snp_qual_cap : std::uint8_t{99});
         if (alleles.size() == 1)
         {
             // gVCF: confidence in hom-ref against the most observed other base.
@@ -303,10 +309,9 @@ private:
         return a.length < 0 ? edit{a.anchor + 1, -a.length, {}} : edit{a.anchor + 1, 0, a.inserted};
     }
 
-    //! Groups the reads' indels by left-aligned anchor into candidate sites; sites in [beg, end) are genotyped,
-    //! with the other candidate sites near them as background haplotypes.
-    void call_indels(std::vector<aligned_read> const & reads, std::int64_t beg, std::int64_t end,
-                     std::vector<called_record> & out, bool gvcf)
+    //! Groups the reads' indels by left-aligned anchor into candidate sites (all of the reads' span): those in the
+    //! called range are genotyped, with the other candidate sites near them as background haplotypes.
+    std::vector<indel_site> indel_sites(std::vector<aligned_read> const & reads) const
     {
         auto obs = collect_indels(reads, ref_, ref_offset_);
         std::sort(obs.begin(), obs.end());
@@ -323,9 +328,33 @@ private:
                 sites.push_back(std::move(site));
             i = j;
         }
-        for (std::size_t k = 0; k < sites.size(); ++k)
-            if (sites[k].anchor >= beg && sites[k].anchor < end)
-                call_indel_site(reads, sites, k, out, gvcf);
+        return sites;
+    }
+
+    //! Marks [beg, end) positions where reads carrying a candidate indel may be misaligned: from the anchor to the end
+    //! of the tandem repeat tract of each indel allele (the event's bases repeated rightwards), plus a pad each side.
+    //! Mismatches there are mostly alignment artefacts, as BAQ finds in other callers.
+    void mark_near_indels(std::vector<indel_site> const & sites, std::int64_t beg, std::int64_t end)
+    {
+        near_indel_.assign(static_cast<std::size_t>(end - beg), 0);
+        std::int64_t const ref_end = ref_offset_ + static_cast<std::int64_t>(ref_.size());
+        for (auto const & site : sites)
+            for (auto const & a : site.alts)
+            {
+                std::int64_t const len = a.length < 0 ? -a.length : a.length;
+                std::int64_t p = site.anchor + 1 + (a.length < 0 ? len : 0);
+                // Extend over the repeat: ref[p] equals the event unit cycled (deletion: the deleted bases).
+                for (std::int64_t k = 0; p < ref_end; ++p, ++k)
+                {
+                    char u = a.length < 0 ? ref_at(site.anchor + 1 + k % len) : a.inserted[static_cast<std::size_t>(k % len)];
+                    if (ref_at(p) != (u >= 'a' ? static_cast<char>(u - 32) : u))
+                        break;
+                }
+                std::int64_t const from = std::max(beg, site.anchor - t_.indel_snp_pad);
+                std::int64_t const to = std::min(end, p + t_.indel_snp_pad);
+                for (std::int64_t x = from; x < to; ++x)
+                    near_indel_[static_cast<std::size_t>(x - beg)] = 1;
+            }
     }
 
     bool candidate_site(std::vector<aligned_read> const & reads,
@@ -588,6 +617,7 @@ private:
     std::vector<pairhmm_read> segs_;
     std::vector<std::uint8_t> seg_mapq_;
     std::vector<double> ll_, hmm_out_;
+    std::vector<std::uint8_t> near_indel_; //!< per position of the called range: next to a candidate indel
     pairhmm_workspace ws_;
 };
 
