@@ -10,7 +10,8 @@
 # THREADS (default 1; the table says which).
 set -euo pipefail
 DS=$1 OUT=$2 WGSKIT=$3 THREADS=${4:-1}
-EVAL="$(cd "$(dirname "$0")/../../.." && pwd)/shared/eval"
+source "$(dirname "${BASH_SOURCE[0]}")/eval_paths.bash"
+EVAL=$eval_dir
 mkdir -p "$OUT"
 REF=$DS/ref.fa
 BED=""

@@ -13,11 +13,7 @@
 #   DATASET=dir reuse a dataset made by make-dataset.sh (default: OUTDIR/dataset, made once and then reused)
 #   MAPPERS     peers to run (default "bwa minimap2 bowtie2")
 set -euo pipefail
-here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-root="$(cd "$here/../.." && pwd)"
-eval_dir="$root/../shared/eval"
-[ -d "$eval_dir" ] || eval_dir=/work/shared/eval
-data_dir="$(cd "$eval_dir/../data" && pwd)"
+source "$(dirname "${BASH_SOURCE[0]}")/eval_paths.bash"
 wgskit="$(realpath "${1:-$root/build/bin/wgskit}")"
 out="${2:-$root/../eval-runs/map_eval}"
 mkdir -p "$out"

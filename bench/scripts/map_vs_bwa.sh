@@ -9,11 +9,7 @@
 #   defaults: build/bin/wgskit, GRCh38 chr20:5,000,001-10,000,000 from ../shared/data, coverage 5.
 #   WORK=dir keeps the outputs there (default: a temporary folder, removed at the end).
 set -euo pipefail
-here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-root="$(cd "$here/../.." && pwd)"
-eval_dir="$root/../shared/eval"
-[ -d "$eval_dir" ] || eval_dir=/work/shared/eval
-data_dir="$(cd "$eval_dir/../data" && pwd)"
+source "$(dirname "${BASH_SOURCE[0]}")/eval_paths.bash"
 wgskit="$(realpath "${1:-$root/build/bin/wgskit}")"
 coverage="${3:-5}"
 if [ -n "${WORK:-}" ]; then work="$WORK"; mkdir -p "$work"; else work="$(mktemp -d)"; trap 'rm -rf "$work"' EXIT; fi
