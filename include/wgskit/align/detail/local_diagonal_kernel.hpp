@@ -47,17 +47,12 @@ struct local_diagonal_kernel
 template <>
 struct local_diagonal_kernel<simd::scalar>
 {
-    static std::size_t workspace_bytes(std::size_t, std::size_t n) noexcept { return 2 * (n + 1) * sizeof(std::int32_t); }
+    static std::size_t workspace_bytes(std::size_t, std::size_t n) noexcept { return reference_workspace_bytes(n); }
     static dp_outcome run(std::uint8_t const * query, std::uint32_t m, std::uint8_t const * target, std::uint32_t n,
                           alignment_config const & c, void * workspace, std::uint16_t * dirs,
                           std::int64_t const * base) noexcept
     {
-        auto * H = static_cast<std::int32_t *>(workspace);
-        if (dirs == nullptr)
-            return run_dp(query, m, target, n, c, H, H + n + 1);
-        return run_dp(query, m, target, n, c, H, H + n + 1, [&](std::uint32_t i, std::uint32_t j, std::uint8_t d) {
-            dirs[base[i + j] + j] = d;
-        });
+        return run_reference_diagonal_layout(query, m, target, n, c, workspace, dirs, base);
     }
 };
 
