@@ -98,13 +98,22 @@ public:
         if (!outputs_valid || !state_.contains("steps") || !state_["steps"].contains(step))
             return nullptr;
         auto const & s = state_["steps"][step];
-        if (!s.contains("key") || s["key"] != key || !s.contains("outputs") || !s.contains("figures"))
+        if (!s.is_object() || !s.contains("key") || s["key"] != key || !s.contains("outputs") ||
+            !s["outputs"].is_array() || !s.contains("figures"))
             return nullptr;
-        for (auto const & o : s["outputs"])
+        try
         {
-            auto const f = file_fingerprint::of(o["path"].get<std::string>());
-            if (!f.exists || f.size != o["size"].get<std::uint64_t>() || f.mtime_ns != o["mtime_ns"].get<std::int64_t>())
-                return nullptr;
+            for (auto const & o : s["outputs"])
+            {
+                auto const f = file_fingerprint::of(o.at("path").get<std::string>());
+                if (!f.exists || f.size != o.at("size").get<std::uint64_t>() ||
+                    f.mtime_ns != o.at("mtime_ns").get<std::int64_t>())
+                    return nullptr;
+            }
+        }
+        catch (nlohmann::json::exception const &)
+        {
+            return nullptr; // a damaged state file only means the step runs again
         }
         return &s["figures"];
     }
