@@ -10,20 +10,16 @@
 #pragma once
 
 #include <array>
-#include <cerrno>
 #include <cstdint>
 #include <cstring>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <wgskit/core/atomic_file.hpp>
 #include <wgskit/core/exception.hpp>
 #include <wgskit/crypt/detail/sodium.hpp>
+#include <wgskit/io/input_file.hpp>
 
 namespace wgskit::crypt
 {
@@ -171,32 +167,12 @@ inline key32 passphrase_key(std::string_view passphrase, std::uint8_t const * sa
 
 inline std::string read_small_file(std::string const & path)
 {
-    int const fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-    if (fd < 0)
-        throw io_error{path, std::string{"cannot open: "} + std::strerror(errno)};
-    std::string text;
-    char buf[4096];
-    for (;;)
-    {
-        ssize_t const r = ::read(fd, buf, sizeof buf);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0)
-        {
-            std::string const why = std::string{"read failed: "} + std::strerror(errno);
-            ::close(fd);
-            throw io_error{path, why};
-        }
-        if (r == 0)
-            break;
-        text.append(buf, static_cast<std::size_t>(r));
-        if (text.size() > (1u << 20))
-        {
-            ::close(fd);
-            throw parse_error{path, 0, "not a crypt4gh key: larger than 1 MiB"};
-        }
-    }
-    ::close(fd);
+    io::detail::file_descriptor const fd{path};
+    constexpr std::size_t limit = std::size_t{1} << 20; // key files are a few hundred bytes
+    std::string text(limit + 1, '\0');
+    text.resize(fd.read_some(text.data(), text.size(), path));
+    if (text.size() > limit)
+        throw parse_error{path, 0, "not a crypt4gh key: larger than 1 MiB"};
     return text;
 }
 
