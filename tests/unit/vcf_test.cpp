@@ -14,6 +14,8 @@
 #include <string>
 #include <vector>
 
+#include <wgskit/codec/bgzf/reader.hpp>
+#include <wgskit/codec/bgzf/writer.hpp>
 #include <wgskit/vcf/all.hpp>
 
 #include "../test_helpers.hpp"
@@ -189,6 +191,51 @@ TEST_CASE("plain and BGZF round trips", "[vcf]")
     CHECK(read_all(dir.file("t.vcf.gz")) == std::vector<vcf::record>{telomere});
     CHECK(vcf::indexed_reader{dir.file("t.vcf.gz")}.query("chr1:1-10").size() == 1);
     CHECK(!fs::exists(dir.file("a.vcf.tbi")));
+}
+
+TEST_CASE("a damaged .tbi or .csi: parse_error naming the index", "[vcf]")
+{
+    test::temp_dir dir{"wgskit_vcf"};
+    auto const h = test_header();
+    auto const recs = random_records(11, 200);
+    write_all(dir.file("a.vcf.gz"), h, recs);
+    std::string const tbi = dir.file("a.vcf.gz.tbi");
+    std::string const index_bytes = codec::bgzf::reader{tbi}.read_all();
+    auto rewrite = [&](std::string const & bytes) { // as BGZF, the way index files are stored
+        codec::bgzf::writer w{tbi};
+        w.write(bytes);
+        w.close();
+    };
+    auto expect_index_error = [&] {
+        try
+        {
+            vcf::indexed_reader r{dir.file("a.vcf.gz")};
+            FAIL("a damaged index was accepted");
+        }
+        catch (parse_error const & e)
+        {
+            CHECK(std::string{e.what()}.find("a.vcf.gz.tbi") != std::string::npos);
+        }
+    };
+    SECTION("bad magic")
+    {
+        rewrite("XYZ\1" + index_bytes.substr(4));
+        expect_index_error();
+    }
+    SECTION("cut short")
+    {
+        for (std::size_t keep : {std::size_t{2}, std::size_t{6}, index_bytes.size() / 2, index_bytes.size() - 9})
+        {
+            INFO("kept " << keep << " of " << index_bytes.size() << " bytes");
+            rewrite(index_bytes.substr(0, keep));
+            expect_index_error();
+        }
+    }
+    SECTION("not BGZF at all")
+    {
+        test::write_file(tbi, "plain text, not an index");
+        expect_index_error();
+    }
 }
 
 TEST_CASE("writer rejects unsorted and ill-formed records", "[vcf]")
