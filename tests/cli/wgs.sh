@@ -164,7 +164,12 @@ else
     echo "WARN: chromium not installed: report rendering checks skipped"
 fi
 
-# Rerun: every heavy step skipped, outputs untouched, fast.
+# Rerun: every heavy step skipped, outputs untouched, fast. Litter of a run killed with SIGKILL (temporaries
+# named after a process that has ended) is removed by the rerun.
+sh -c 'exit 0' & dead=$!
+wait "$dead"
+touch "$OUT/NA12878.bam.tmp.$dead.0" "$OUT/NA12878.bam.sort.$dead.2.bam" "$OUT/notes.txt"
+mkdir "$OUT/wgskit-count.$dead.AbCdEf"
 before=$(stat -c %Y.%s "$BAM")
 start=$(date +%s.%N)
 "$WGSKIT" wgs -t 2 --sample NA12878 -o "$OUT" -r "$REF" -1 "$R1" -2 "$R2" >"$WORK/stdout2.txt" 2>"$WORK/stderr2.txt" || fail "rerun failed"
@@ -173,6 +178,13 @@ grep -q 'map: skipped' "$WORK/stderr2.txt" && grep -q 'kmers: skipped' "$WORK/st
     && { [ ! -e "$VCF" ] || grep -q 'call: skipped' "$WORK/stderr2.txt"; } \
     && pass "rerun says skipped (${elapsed}s)" || fail "rerun did not skip: $(cat "$WORK/stderr2.txt")"
 [ "$before" = "$(stat -c %Y.%s "$BAM")" ] && pass "rerun left the BAM untouched" || fail "rerun rewrote the BAM"
+if [ -z "$(find "$OUT" -name "*.$dead.*")" ] && [ -e "$OUT/notes.txt" ] \
+    && [ "$(grep -c 'left by a run that was killed' "$WORK/stderr2.txt")" -eq 3 ]; then
+    pass "rerun removed a killed run's temporaries, and nothing else"
+else
+    fail "stale temporaries: $(find "$OUT" -name "*.$dead.*") / $(grep cleanup "$WORK/stderr2.txt")"
+fi
+rm -f "$OUT/notes.txt"
 python3 -c "
 import json,sys; a=json.load(open(sys.argv[1])); 
 assert a['index']['built'] is False and a['alignment']['records'] > 0 and a['coverage']['mean'] > 0" "$M" \

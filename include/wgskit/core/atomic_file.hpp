@@ -10,11 +10,14 @@
 
 #include <atomic>
 #include <cerrno>
+#include <csignal>
 #include <cstdint>
 #include <cstring>
+#include <filesystem>
 #include <string>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include <fcntl.h>
 #include <sys/stat.h>
@@ -140,6 +143,77 @@ inline void write_file_atomically(std::string const & path, std::string_view byt
     atomic_output_file out{path};
     out.write(bytes);
     out.commit();
+}
+
+namespace detail
+{
+//! The process id in a temporary name wgskit makes, or 0 for any other name: "<target>.tmp.<pid>.<n>"
+//! (atomic_output_file), "<prefix>.sort.<pid>.<n>.bam" (bam::coordinate_sorter's runs) and
+//! "wgskit-count.<pid>.XXXXXX" (kmer::counter's spill folder).
+inline ::pid_t temporary_owner(std::string_view name) noexcept
+{
+    auto digits = [](std::string_view s) { return !s.empty() && s.find_first_not_of("0123456789") == s.npos; };
+    auto pid_of = [&](std::string_view s) -> ::pid_t {
+        if (!digits(s) || s.size() > 9)
+            return 0;
+        ::pid_t pid = 0;
+        for (char c : s)
+            pid = pid * 10 + (c - '0');
+        return pid;
+    };
+    // "<pid>.<n>" right after marker, followed by the rest of the name (suffix).
+    auto owner_after = [&](std::string_view marker, std::string_view suffix) -> ::pid_t {
+        if (name.size() < suffix.size() || name.substr(name.size() - suffix.size()) != suffix)
+            return 0;
+        std::string_view const body = name.substr(0, name.size() - suffix.size());
+        std::size_t const at = body.rfind(marker);
+        if (at == body.npos)
+            return 0;
+        std::string_view const tail = body.substr(at + marker.size());
+        std::size_t const dot = tail.find('.');
+        if (dot == tail.npos || !digits(tail.substr(dot + 1)))
+            return 0;
+        return pid_of(tail.substr(0, dot));
+    };
+    if (::pid_t const pid = owner_after(".tmp.", ""); pid != 0)
+        return pid;
+    if (::pid_t const pid = owner_after(".sort.", ".bam"); pid != 0)
+        return pid;
+    constexpr std::string_view count = "wgskit-count.";
+    if (name.substr(0, count.size()) == count)
+    {
+        std::string_view const tail = name.substr(count.size());
+        std::size_t const dot = tail.find('.');
+        if (dot != tail.npos && tail.size() - dot - 1 == 6)
+            return pid_of(tail.substr(0, dot));
+    }
+    return 0;
+}
+} // namespace detail
+
+//! Removes what wgskit processes that were killed without a chance to clean up (SIGKILL, power loss) left in
+//! folder: temporaries, sort runs and spill folders whose owner process no longer runs on this machine. A live
+//! owner's files are left alone, so a run beside another in the same folder is safe on one machine (not across
+//! machines sharing the folder: a pid from another host looks dead here). Returns the paths removed.
+inline std::vector<std::filesystem::path> remove_stale_temporaries(std::filesystem::path const & folder)
+{
+    // Listed first, removed after: removing entries while a directory is read may hide others from the listing.
+    std::vector<std::filesystem::path> stale, removed;
+    std::error_code ec;
+    for (auto const & entry : std::filesystem::directory_iterator{folder, ec})
+    {
+        ::pid_t const owner = detail::temporary_owner(entry.path().filename().string());
+        if (owner > 0 && owner != ::getpid() && ::kill(owner, 0) != 0 && errno == ESRCH)
+            stale.push_back(entry.path());
+    }
+    for (auto const & path : stale)
+    {
+        std::error_code rm;
+        std::filesystem::remove_all(path, rm);
+        if (!rm)
+            removed.push_back(path);
+    }
+    return removed;
 }
 
 } // namespace wgskit

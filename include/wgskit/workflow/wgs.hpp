@@ -637,6 +637,9 @@ inline wgs_outputs run_wgs(wgs_options opt, progress_log & log)
     out.bam = outdir / (opt.sample + ".bam");
     std::string const bam = out.bam.string(), bai = bam + ".bai";
     run_state state{outdir / ".wgskit-state.json"};
+    // Leftovers of an earlier run killed with SIGKILL (signals we can catch clean up after themselves).
+    for (auto const & stale : remove_stale_temporaries(outdir))
+        log.line("cleanup", "removed " + stale.filename().string() + ", left by a run that was killed");
 
     nlohmann::ordered_json metrics;
     metrics["wgskit_version"] = WGSKIT_VERSION_STRING;

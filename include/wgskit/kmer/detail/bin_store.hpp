@@ -126,7 +126,8 @@ private:
     void open_files()
     {
         std::string const parent = temp_parent_.empty() ? std::filesystem::temp_directory_path().string() : temp_parent_;
-        std::string tmpl = parent + "/wgskit-count.XXXXXX";
+        // The pid lets a later run tell a killed run's folder (core/atomic_file.hpp remove_stale_temporaries).
+        std::string tmpl = parent + "/wgskit-count." + std::to_string(::getpid()) + ".XXXXXX";
         if (::mkdtemp(tmpl.data()) == nullptr)
             throw io_error{parent, std::string{"cannot create a temporary folder for spilled bins: "} +
                                        std::strerror(errno)};
