@@ -159,15 +159,17 @@ dp_outcome run(std::uint8_t const * query, std::uint32_t m, std::uint8_t const *
 
     // Sequences: the query reversed (query[r - j - 1] is qrev[m - r + j]) and the target, padded for whole vectors.
     T * qrev = reinterpret_cast<T *>(ws + lay.query_off) + L;
-    T * tseq = reinterpret_cast<T *>(ws + lay.target_off) + L;
+    // The target by column: tcol[j] = target[j - 1], so that cells from column j read it from tcol + j (aligned
+    // with the rows).
+    T * tcol = reinterpret_cast<T *>(ws + lay.target_off) + L;
     std::fill(qrev - L, qrev, T{0});
     for (std::uint32_t k = 0; k < m; ++k)
         qrev[k] = static_cast<T>(query[m - 1 - k]);
     std::fill(qrev + m, qrev + m + 2 * L, T{0});
-    std::fill(tseq - L, tseq, T{0});
+    std::fill(tcol - L, tcol + 1, T{0});
     for (std::uint32_t k = 0; k < n; ++k) // N of the target as 5: never equal to a query code (N against N is N)
-        tseq[k] = static_cast<T>(target[k] == code_n ? 5 : target[k]);
-    std::fill(tseq + n, tseq + n + 2 * L, T{0});
+        tcol[k + 1] = static_cast<T>(target[k] == code_n ? 5 : target[k]);
+    std::fill(tcol + n + 1, tcol + n + 2 * L, T{0});
 
     T * diff[2][4]; // [anti-diagonal parity][u, v, x, y], indexed by j
     for (int p = 0; p < 2; ++p)
@@ -291,7 +293,7 @@ dp_outcome run(std::uint8_t const * query, std::uint32_t m, std::uint8_t const *
         std::int64_t const first = aligned_rows ? span.lo & ~static_cast<std::int64_t>(L - 1) : span.lo;
         for (std::int64_t j = first; j <= span.hi; j += static_cast<std::int64_t>(L))
         {
-            B const qv = B::load_unaligned(qrev + (q_shift + j)), tv = B::load_unaligned(tseq + j - 1);
+            B const qv = B::load_unaligned(qrev + (q_shift + j)), tv = load_row(tcol + j);
             B s = xsimd::select(qv == tv, v_match, v_mismatch);
             if (!uniform_n)
                 s = xsimd::select((qv | tv) > v_three, v_n, s); // codes 0..4: an N makes the OR 4..7 (xsimd 8.1's

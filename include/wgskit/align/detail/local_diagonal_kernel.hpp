@@ -89,15 +89,15 @@ dp_outcome run(std::uint8_t const * query, std::uint32_t m, std::uint8_t const *
     layout const lay(m, n, L);
     auto * ws = static_cast<unsigned char *>(workspace);
     T * qrev = reinterpret_cast<T *>(ws + lay.query_off) + L;
-    T * tseq = reinterpret_cast<T *>(ws + lay.target_off) + L;
+    T * tcol = reinterpret_cast<T *>(ws + lay.target_off) + L; // tcol[j] = target[j - 1], aligned with the rows
     std::fill(qrev - L, qrev, T{0});
-    std::fill(tseq - L, tseq, T{0});
+    std::fill(tcol - L, tcol + 1, T{0});
     for (std::uint32_t k = 0; k < m; ++k)
         qrev[k] = static_cast<T>(query[m - 1 - k]);
     std::fill(qrev + m, qrev + m + 2 * L, T{0});
     for (std::uint32_t k = 0; k < n; ++k) // N of the target as 5: never equal to a query code
-        tseq[k] = static_cast<T>(target[k] == code_n ? 5 : target[k]);
-    std::fill(tseq + n, tseq + n + 2 * L, T{0});
+        tcol[k + 1] = static_cast<T>(target[k] == code_n ? 5 : target[k]);
+    std::fill(tcol + n + 1, tcol + n + 2 * L, T{0});
     auto const array = [&](int k) { return reinterpret_cast<T *>(ws + lay.arrays_off + k * lay.row); };
     T * Hb[3] = {array(0), array(1), array(2)};
     T * Eb[2] = {array(3), array(4)};
@@ -130,6 +130,7 @@ dp_outcome run(std::uint8_t const * query, std::uint32_t m, std::uint8_t const *
     // whole and aligned (as in diagonal_kernel: the cells below lo are garbage that nothing reads; the next two
     // anti-diagonals read from lo - 1 up and set that cell themselves when it is not one of this one's).
     constexpr bool aligned_rows = !Trace;
+    auto const load_row = [](T const * p) { return aligned_rows ? B::load_aligned(p) : B::load_unaligned(p); };
     auto const store_row = [](B const & v, T * p) {
         if constexpr (aligned_rows)
             v.store_aligned(p);
@@ -174,12 +175,12 @@ dp_outcome run(std::uint8_t const * query, std::uint32_t m, std::uint8_t const *
         // One vector of cells from column j; Edge: lanes below lo or past hi hold no cell and must not reach the
         // maxima.
         auto const cells = [&](std::int64_t j, auto edge) {
-            B const qv = B::load_unaligned(qrev + (q_shift + j)), tv = B::load_unaligned(tseq + j - 1);
+            B const qv = B::load_unaligned(qrev + (q_shift + j)), tv = load_row(tcol + j);
             B s = xsimd::select(qv == tv, v_match, v_mismatch);
             if (!uniform_n)
                 s = xsimd::select((qv | tv) > v_three, v_n, s);
             B const hl = B::load_unaligned(h1 + j - 1), el = B::load_unaligned(e1 + j - 1);
-            B const hu = B::load_unaligned(h1 + j), fu = B::load_unaligned(f1 + j);
+            B const hu = load_row(h1 + j), fu = load_row(f1 + j);
             B const e_ext = xsimd::ssub(el, v_e), e_open = xsimd::ssub(hl, v_oe);
             B const f_ext = xsimd::ssub(fu, v_e), f_open = xsimd::ssub(hu, v_oe);
             B const ev = xsimd::max(e_ext, e_open), fv = xsimd::max(f_ext, f_open);
