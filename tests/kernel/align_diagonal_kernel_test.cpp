@@ -244,3 +244,17 @@ TEST_CASE("pairwise_aligner equals the reference in every mode, SIMD or not", "[
         }
     }
 }
+
+TEST_CASE("local diagonal kernel: ties for the best cell take the reference's row-major first", "[kernel][align]")
+{
+    // Equal best scores on different anti-diagonals: the same row (the earlier column wins), the same column (the
+    // earlier row wins), and a later anti-diagonal holding an earlier row.
+    std::vector<code_pair> pairs{
+        {encode("ACGT"), encode("ACGTTTTTACGT")},
+        {encode("ACGTAAAAAACGT"), encode("ACGT")},
+        {encode("GGGGACGTCC"), encode("ACGTCCCCCCCCGGGGACGT")},
+        {encode("ACGTTTACGT"), encode("TTACGTGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGGACGTTT")},
+    };
+    for (auto const & c : local_configs())
+        check_local(pairs, c);
+}

@@ -136,15 +136,46 @@ private:
                 directions_.data() + (misalign == 0 ? 0 : (detail::workspace_alignment - misalign) / sizeof(std::int16_t));
             void * ws = workspace(kernel.workspace_bytes(16, max_m, max_n));
             kernel.directions(lane_pairs_.data(), count, config_, ws, aligned_dirs, lane_out_.data());
-            for (std::size_t l = 0; l < count; ++l)
-            {
-                auto const & p = lane_pairs_[l];
-                std::int16_t const * dirs = aligned_dirs + l;
-                alignments_[pass16_[g + l]] = detail::finish_alignment(
-                    p.query, p.query_length, p.target, config_, detail::to_outcome(lane_out_[l].result),
-                    [&](std::uint32_t i, std::uint32_t j) { return detail::packed_direction(dirs, width, lanes, i, j); });
-            }
+            walk_group(aligned_dirs, width, lanes, count, g);
         }
+    }
+
+    //! The walks back of a group's lanes, interleaved a step each in turn: lanes near the same cells share the
+    //! cache lines of the packed matrix, and the reads of different lanes do not wait for each other.
+    void walk_group(std::int16_t const * dirs, std::size_t width, std::size_t lanes, std::size_t count, std::size_t g)
+    {
+        auto const at = [dirs, width, lanes](std::size_t lane) {
+            return [lane_dirs = dirs + lane, width, lanes](std::uint32_t i, std::uint32_t j) {
+                return detail::packed_direction(lane_dirs, width, lanes, i, j);
+            };
+        };
+        using walk = detail::traceback_walk<decltype(at(0))>;
+        std::vector<walk> walks;
+        walks.reserve(count);
+        std::vector<std::size_t> active;
+        for (std::size_t l = 0; l < count; ++l)
+        {
+            auto const & p = lane_pairs_[l];
+            alignment_result & r = alignments_[pass16_[g + l]];
+            r = detail::start_alignment(detail::to_outcome(lane_out_[l].result), p.query_length, config_);
+            walks.emplace_back(p.query, p.target, config_, at(l), r.query_end, r.target_end);
+            if (r.score != unreachable_score)
+                active.push_back(l);
+        }
+        while (!active.empty())
+        {
+            std::size_t kept = 0;
+            for (std::size_t l : active)
+            {
+                walks[l].step();
+                if (!walks[l].done())
+                    active[kept++] = l;
+            }
+            active.resize(kept);
+        }
+        for (std::size_t l = 0; l < count; ++l)
+            if (alignments_[pass16_[g + l]].score != unreachable_score)
+                walks[l].finish(alignments_[pass16_[g + l]]);
     }
 
     template <class Kernel>

@@ -131,9 +131,9 @@ struct layout
     {
         auto const round = [](std::size_t b) { return (b + 63) & ~std::size_t{63}; };
         row_bytes = round(n + 2 * lanes + 2);
-        query_off = 0;
-        target_off = round(m + 2 * lanes);
-        diff_off = target_off + round(n + 2 * lanes);
+        query_off = 0; // both sequences with lanes of padding in front and 2 * lanes behind
+        target_off = round(m + 3 * lanes);
+        diff_off = target_off + round(n + 3 * lanes);
         h32_off = diff_off + 8 * row_bytes; // u, v, x, y for two anti-diagonals
         rowmax_off = h32_off + 3 * round((n + 2) * sizeof(std::int32_t));
         rowj_off = rowmax_off + round((m + 1) * sizeof(std::int32_t));
@@ -158,14 +158,18 @@ dp_outcome run(std::uint8_t const * query, std::uint32_t m, std::uint8_t const *
     auto * ws = static_cast<unsigned char *>(workspace);
 
     // Sequences: the query reversed (query[r - j - 1] is qrev[m - r + j]) and the target, padded for whole vectors.
-    T * qrev = reinterpret_cast<T *>(ws + lay.query_off);
-    T * tseq = reinterpret_cast<T *>(ws + lay.target_off);
+    T * qrev = reinterpret_cast<T *>(ws + lay.query_off) + L;
+    // The target by column: tcol[j] = target[j - 1], so that cells from column j read it from tcol + j (aligned
+    // with the rows).
+    T * tcol = reinterpret_cast<T *>(ws + lay.target_off) + L;
+    std::fill(qrev - L, qrev, T{0});
     for (std::uint32_t k = 0; k < m; ++k)
         qrev[k] = static_cast<T>(query[m - 1 - k]);
     std::fill(qrev + m, qrev + m + 2 * L, T{0});
+    std::fill(tcol - L, tcol + 1, T{0});
     for (std::uint32_t k = 0; k < n; ++k) // N of the target as 5: never equal to a query code (N against N is N)
-        tseq[k] = static_cast<T>(target[k] == code_n ? 5 : target[k]);
-    std::fill(tseq + n, tseq + n + 2 * L, T{0});
+        tcol[k + 1] = static_cast<T>(target[k] == code_n ? 5 : target[k]);
+    std::fill(tcol + n + 1, tcol + n + 2 * L, T{0});
 
     T * diff[2][4]; // [anti-diagonal parity][u, v, x, y], indexed by j
     for (int p = 0; p < 2; ++p)
@@ -193,6 +197,18 @@ dp_outcome run(std::uint8_t const * query, std::uint32_t m, std::uint8_t const *
     B const v_three(T{3}), v_zero(T{0}), v_neg_o(static_cast<T>(-o)), v_e(static_cast<T>(e)), v_neg_q(static_cast<T>(-q));
     B const d_e(T{from_e}), d_f(T{from_f}), d_eext(T{e_extends}), d_fext(T{f_extends});
     bool const uniform_n = sc.n_score() == sc.mismatch();
+    // Score only: every anti-diagonal starts at the vector boundary at or below lo, so that the difference rows are
+    // stored (and v, y loaded) whole and aligned. The cells below lo are garbage that nothing reads: the next
+    // anti-diagonal reads from lo - 1 up, and sets that cell itself when it is not one of this one's cells.
+    // The direction rows (Trace) are packed and start exactly at lo.
+    constexpr bool aligned_rows = !Trace;
+    auto const load_row = [](T const * p) { return aligned_rows ? B::load_aligned(p) : B::load_unaligned(p); };
+    auto const store_row = [](B const & v, T * p) {
+        if constexpr (aligned_rows)
+            v.store_aligned(p);
+        else
+            v.store_unaligned(p);
+    };
 
     dp_outcome out;
     // Global / semi-global: H along the band's lower edge (i, i - band), upper edge (j - band, j), the last row
@@ -274,24 +290,25 @@ dp_outcome run(std::uint8_t const * query, std::uint32_t m, std::uint8_t const *
             set_edge(pa, r - 1, span.hi);
         std::int64_t const q_shift = std::int64_t{m} - r; // query[r - j - 1] = qrev[q_shift + j]
         std::uint8_t * const drow = Trace ? dirs + base[r] : nullptr;
-        for (std::int64_t j = span.lo; j <= span.hi; j += static_cast<std::int64_t>(L))
+        std::int64_t const first = aligned_rows ? span.lo & ~static_cast<std::int64_t>(L - 1) : span.lo;
+        for (std::int64_t j = first; j <= span.hi; j += static_cast<std::int64_t>(L))
         {
-            B const qv = B::load_unaligned(qrev + (q_shift + j)), tv = B::load_unaligned(tseq + j - 1);
+            B const qv = B::load_unaligned(qrev + (q_shift + j)), tv = load_row(tcol + j);
             B s = xsimd::select(qv == tv, v_match, v_mismatch);
             if (!uniform_n)
                 s = xsimd::select((qv | tv) > v_three, v_n, s); // codes 0..4: an N makes the OR 4..7 (xsimd 8.1's
                                                                  // 8-bit != misbehaves at -O2 on sse/avx2)
             B const u1 = B::load_unaligned(pa[0] + j - 1), x1 = B::load_unaligned(pa[2] + j - 1);
-            B const v1 = B::load_unaligned(pa[1] + j), y1 = B::load_unaligned(pa[3] + j);
+            B const v1 = load_row(pa[1] + j), y1 = load_row(pa[3] + j);
             B const ae = x1 + u1, af = y1 + v1;
             B const z = xsimd::max(s, xsimd::max(ae, af));
-            (z - v1).store_unaligned(ca[0] + j);
-            (z - u1).store_unaligned(ca[1] + j);
+            store_row(z - v1, ca[0] + j);
+            store_row(z - u1, ca[1] + j);
             // Saturating: next to a sentinel, ae - z may leave 8 bits (and must end at -o).
-            (xsimd::max(xsimd::ssub(ae, z), v_neg_o) - v_e).store_unaligned(ca[2] + j);
-            (xsimd::max(xsimd::ssub(af, z), v_neg_o) - v_e).store_unaligned(ca[3] + j);
+            store_row(xsimd::max(xsimd::ssub(ae, z), v_neg_o) - v_e, ca[2] + j);
+            store_row(xsimd::max(xsimd::ssub(af, z), v_neg_o) - v_e, ca[3] + j);
             if constexpr (ext)
-                z.store_unaligned(zbuf + j);
+                store_row(z, zbuf + j);
             if constexpr (Trace)
             {
                 // The reference's rules: diagonal, then E, then F; a gap extends only when strictly better.

@@ -148,7 +148,7 @@ struct inter_pair_kernel<simd::scalar>
 
 namespace inter_pair_body
 {
-// Padding codes: never equal to a real code or to each other, and (q | t) & 4 flags "N or padding".
+// Padding codes: never equal to a real code or to each other, and (q | t) > 3 flags "N or padding".
 inline constexpr std::uint8_t query_n = 4, query_pad = 6, target_n = 5, target_pad = 7;
 
 constexpr std::size_t round_up(std::size_t x) noexcept
@@ -190,46 +190,96 @@ struct layout
     }
 };
 
+//! Where two_rows puts the direction bits of its rows (Trace) and the local best cell of the rows before them.
+template <class Arch, class T>
+struct two_row_trace
+{
+    T * dirs_a = nullptr; // packed directions of row i (packed_width entries of L lanes), and of row i + 1
+    T * dirs_b = nullptr;
+    xsimd::batch<T, Arch> * best_i = nullptr; // local: the first (row-major) cell of each lane's best score
+    xsimd::batch<T, Arch> * best_j = nullptr;
+};
+
 //! Rows i and i + 1 (query codes q[0..L) and q[L..2L)) of the unbanded local or global recurrence in one pass:
 //! cell (i + 1, j) takes (i, j) and (i, j - 1) from registers, so H, F and target codes are loaded and stored
-//! once per two cells. H[0] holds H(i - 1, 0) on entry; boundary_a/b are H(i, 0) and H(i + 1, 0).
-template <class Arch, class T, bool Local, bool UniformN, bool Detect>
-void two_rows(T const * q, T const * t, T * H, T * F, std::size_t max_n, xsimd::batch<T, Arch> boundary_a,
-              xsimd::batch<T, Arch> boundary_b, alignment_config const & c, xsimd::batch<T, Arch> & v_best,
-              xsimd::batch<T, Arch> & v_low) noexcept
+//! once per two cells. H[0] holds H(i - 1, 0) on entry; boundary_a/b are H(i, 0) and H(i + 1, 0). Trace: the
+//! direction bits of both rows as the one-row loop of run() packs them, and (local) each row's best cell kept
+//! apart, then merged row i first, so that ties keep the reference's row-major first cell.
+template <class Arch, class T, bool Local, bool UniformN, bool Detect, bool Trace>
+void two_rows(T const * q, T const * t, T * H, T * F, std::size_t max_n, std::size_t i,
+              xsimd::batch<T, Arch> boundary_a, xsimd::batch<T, Arch> boundary_b, alignment_config const & c,
+              xsimd::batch<T, Arch> & v_best, xsimd::batch<T, Arch> & v_low, two_row_trace<Arch, T> const & tr) noexcept
 {
     using B = xsimd::batch<T, Arch>;
     constexpr std::size_t L = B::size;
     auto const & sc = c.scoring;
     B const v_match(static_cast<T>(sc.match())), v_mismatch(static_cast<T>(sc.mismatch()));
-    B const v_n(static_cast<T>(sc.n_score())), v_four(T{4}), v_zero(T{0});
+    B const v_n(static_cast<T>(sc.n_score())), v_three(T{3}), v_zero(T{0});
     B const v_e(clamp_to<T>(sc.gap_extend)), v_oe(clamp_to<T>(sc.gap_open + sc.gap_extend));
     B const v_neg(std::numeric_limits<T>::min());
+    B const d_diag(T{from_diagonal}), d_e(T{from_e}), d_f(T{from_f}), d_zero(T{from_zero});
+    B const d_eext(T{e_extends}), d_fext(T{f_extends});
     B const qa = B::load_aligned(q), qb = B::load_aligned(q + L);
     B diag_a = B::load_aligned(H), left_a = boundary_a, diag_b = boundary_a, left_b = boundary_b;
     boundary_b.store_aligned(H);
     B e_a = v_neg, e_b = v_neg, best = v_best, low = v_low;
+    B best_a = v_neg, best_b = v_neg, col_a = v_zero, col_b = v_zero, jv = v_zero, packed_a = v_zero, packed_b = v_zero;
+    // Direction bits of one cell, the reference's rules: diagonal, then E, then F; local H = 0 stops.
+    auto const direction = [&](B h, B dv, B ev, B e_ext, B e_open, B f_ext, B f_open) {
+        B d = xsimd::select(h == dv, d_diag, xsimd::select(h == ev, d_e, d_f));
+        if constexpr (Local)
+            d = xsimd::select(h == v_zero, d_zero, d);
+        return d | xsimd::select(e_ext > e_open, d_eext, v_zero) | xsimd::select(f_ext > f_open, d_fext, v_zero);
+    };
     for (std::size_t j = 1; j <= max_n; ++j)
     {
         B const tv = B::load_aligned(t + (j - 1) * L);
         B s_a = xsimd::select(qa == tv, v_match, v_mismatch), s_b = xsimd::select(qb == tv, v_match, v_mismatch);
         if constexpr (!UniformN)
         {
-            s_a = xsimd::select(((qa | tv) & v_four) != v_zero, v_n, s_a);
-            s_b = xsimd::select(((qb | tv) & v_four) != v_zero, v_n, s_b);
+            // Codes 0..7: N or padding sets bit 2, i.e. the OR exceeds 3 (no 8-bit != with xsimd 8.1).
+            s_a = xsimd::select((qa | tv) > v_three, v_n, s_a);
+            s_b = xsimd::select((qb | tv) > v_three, v_n, s_b);
         }
         B const up = B::load_aligned(H + j * L);
-        B const f_a = xsimd::max(xsimd::ssub(B::load_aligned(F + j * L), v_e), xsimd::ssub(up, v_oe));
-        e_a = xsimd::max(xsimd::ssub(e_a, v_e), xsimd::ssub(left_a, v_oe));
-        B h_a = xsimd::max(xsimd::sadd(diag_a, s_a), xsimd::max(e_a, f_a));
+        B const fa_ext = xsimd::ssub(B::load_aligned(F + j * L), v_e), fa_open = xsimd::ssub(up, v_oe);
+        B const f_a = xsimd::max(fa_ext, fa_open);
+        B const ea_ext = xsimd::ssub(e_a, v_e), ea_open = xsimd::ssub(left_a, v_oe);
+        e_a = xsimd::max(ea_ext, ea_open);
+        B const dv_a = xsimd::sadd(diag_a, s_a);
+        B h_a = xsimd::max(dv_a, xsimd::max(e_a, f_a));
         if constexpr (Local)
             h_a = xsimd::max(h_a, v_zero);
-        B const f_b = xsimd::max(xsimd::ssub(f_a, v_e), xsimd::ssub(h_a, v_oe));
-        e_b = xsimd::max(xsimd::ssub(e_b, v_e), xsimd::ssub(left_b, v_oe));
-        B h_b = xsimd::max(xsimd::sadd(diag_b, s_b), xsimd::max(e_b, f_b));
+        B const fb_ext = xsimd::ssub(f_a, v_e), fb_open = xsimd::ssub(h_a, v_oe);
+        B const f_b = xsimd::max(fb_ext, fb_open);
+        B const eb_ext = xsimd::ssub(e_b, v_e), eb_open = xsimd::ssub(left_b, v_oe);
+        e_b = xsimd::max(eb_ext, eb_open);
+        B const dv_b = xsimd::sadd(diag_b, s_b);
+        B h_b = xsimd::max(dv_b, xsimd::max(e_b, f_b));
         if constexpr (Local)
             h_b = xsimd::max(h_b, v_zero);
-        if constexpr (Local || Detect)
+        if constexpr (Trace)
+        {
+            jv = jv + B(T{1});
+            if constexpr (Local)
+            {
+                col_a = xsimd::select(h_a > best_a, jv, col_a);
+                best_a = xsimd::max(best_a, h_a);
+                col_b = xsimd::select(h_b > best_b, jv, col_b);
+                best_b = xsimd::max(best_b, h_b);
+            }
+            B const d_a = direction(h_a, dv_a, e_a, ea_ext, ea_open, fa_ext, fa_open);
+            B const d_b = direction(h_b, dv_b, e_b, eb_ext, eb_open, fb_ext, fb_open);
+            int const slot = static_cast<int>(j % 4);
+            packed_a = slot == 0 ? d_a : packed_a | (d_a << (4 * slot));
+            packed_b = slot == 0 ? d_b : packed_b | (d_b << (4 * slot));
+            if (slot == 3 || j == max_n)
+            {
+                packed_a.store_aligned(tr.dirs_a + (j / 4) * L);
+                packed_b.store_aligned(tr.dirs_b + (j / 4) * L);
+            }
+        }
+        else if constexpr (Local || Detect)
             best = xsimd::max(best, xsimd::max(h_a, h_b));
         if constexpr (Detect)
             low = xsimd::min(low, xsimd::min(h_a, h_b));
@@ -239,6 +289,17 @@ void two_rows(T const * q, T const * t, T * H, T * F, std::size_t max_n, xsimd::
         left_a = h_a;
         diag_b = h_a;
         left_b = h_b;
+    }
+    if constexpr (Trace && Local)
+    {
+        auto const gt_a = best_a > best;
+        *tr.best_i = xsimd::select(gt_a, B(static_cast<T>(i)), *tr.best_i);
+        *tr.best_j = xsimd::select(gt_a, col_a, *tr.best_j);
+        best = xsimd::max(best, best_a);
+        auto const gt_b = best_b > best;
+        *tr.best_i = xsimd::select(gt_b, B(static_cast<T>(i + 1)), *tr.best_i);
+        *tr.best_j = xsimd::select(gt_b, col_b, *tr.best_j);
+        best = xsimd::max(best, best_b);
     }
     v_best = best;
     v_low = low;
@@ -277,7 +338,7 @@ void run(lane_pair const * pairs, std::size_t count, alignment_config const & c,
 
     auto const & sc = c.scoring;
     B const v_match(static_cast<T>(sc.match())), v_mismatch(static_cast<T>(sc.mismatch()));
-    B const v_n(static_cast<T>(sc.n_score())), v_four(T{4}), v_zero(T{0});
+    B const v_n(static_cast<T>(sc.n_score())), v_three(T{3}), v_zero(T{0});
     B const v_e(clamp_to<T>(sc.gap_extend)), v_oe(clamp_to<T>(sc.gap_open + sc.gap_extend)), v_neg(t_min);
     bool const banded = c.band >= 0;
 
@@ -318,18 +379,22 @@ void run(lane_pair const * pairs, std::size_t count, alignment_config const & c,
     {
         B row_max = v_neg, row_j = v_zero;
         bool paired = false;
-        if constexpr (!Trace && (local || Mode == alignment_mode::global))
+        if constexpr (local || Mode == alignment_mode::global)
         {
-            // Two rows per pass over the row buffers where no lane ends on the first one (score only, no band).
+            // Two rows per pass over the row buffers where no lane ends on the first one (no band).
             bool ends_here = false;
             for (std::size_t l = 0; l < count; ++l)
                 ends_here = ends_here || pairs[l].query_length == i;
             if (!banded && i < max_m && !ends_here)
             {
-                two_rows<Arch, T, local, UniformN, Detect>(ws.q + (i - 1) * L, ws.t, ws.H, ws.F, max_n,
-                                                           B(clamp_to<T>(boundary_score(c, i, false))),
-                                                           B(clamp_to<T>(boundary_score(c, i + 1, false))), c, v_best,
-                                                           v_low);
+                two_row_trace<Arch, T> tr;
+                if constexpr (Trace)
+                    tr = {dirs + i * packed_width(max_n) * L, dirs + (i + 1) * packed_width(max_n) * L, &v_best_i,
+                          &v_best_j};
+                two_rows<Arch, T, local, UniformN, Detect, Trace>(ws.q + (i - 1) * L, ws.t, ws.H, ws.F, max_n, i,
+                                                                  B(clamp_to<T>(boundary_score(c, i, false))),
+                                                                  B(clamp_to<T>(boundary_score(c, i + 1, false))), c,
+                                                                  v_best, v_low, tr);
                 ++i;
                 paired = true;
             }
@@ -372,7 +437,7 @@ void run(lane_pair const * pairs, std::size_t count, alignment_config const & c,
                 B const tv = B::load_aligned(tp + (j - 1) * L);
                 B s = xsimd::select(qv == tv, v_match, v_mismatch);
                 if constexpr (!UniformN)
-                    s = xsimd::select(((qv | tv) & v_four) != v_zero, v_n, s);
+                    s = xsimd::select((qv | tv) > v_three, v_n, s); // N or padding: see two_rows
                 B const h_up = B::load_aligned(Hp + j * L);
                 B const f_ext = xsimd::ssub(B::load_aligned(Fp + j * L), v_e), f_open = xsimd::ssub(h_up, v_oe);
                 B const e_ext = xsimd::ssub(e_run, v_e), e_open = xsimd::ssub(h_left, v_oe);

@@ -240,67 +240,101 @@ inline dp_outcome score_scalar(std::uint8_t const * query, std::uint32_t m, std:
 }
 
 
-//! Walks the directions (dir(i, j): the direction bits of cell (i, j)) back from (i, j) and fills the begin
-//! positions and the CIGAR of r.
+//! The walk back through the directions (dir(i, j): the direction bits of cell (i, j)) from an end cell, one
+//! step (one direction read) at a time: traceback() runs one walk to its end; batch_aligner interleaves the
+//! walks of a whole group, so that their memory reads overlap instead of waiting for each other.
+template <class DirAt>
+class traceback_walk
+{
+public:
+    traceback_walk(std::uint8_t const * query, std::uint8_t const * target, alignment_config const & c, DirAt dir,
+                   std::uint32_t i, std::uint32_t j) :
+        query_{query}, target_{target}, c_{&c}, dir_{dir}, i_{i}, j_{j}
+    {
+    }
+
+    bool done() const noexcept { return done_; }
+
+    void step()
+    {
+        if (st_ == state::h)
+        {
+            if (i_ == 0 || j_ == 0)
+            {
+                bool const free_prefix =
+                    c_->mode == alignment_mode::local ||
+                    (c_->mode == alignment_mode::semi_global &&
+                     (i_ == 0 ? c_->free_ends.target_prefix : c_->free_ends.query_prefix));
+                if (!free_prefix)
+                {
+                    append_op(rev_, 'I', i_);
+                    append_op(rev_, 'D', j_);
+                    i_ = j_ = 0;
+                }
+                done_ = true;
+                return;
+            }
+            std::uint8_t const src = dir_(i_, j_) & h_source_mask;
+            if (src == from_zero)
+                done_ = true;
+            else if (src == from_diagonal)
+            {
+                char op = 'M';
+                if (c_->extended_cigar)
+                    op = query_[i_ - 1] == target_[j_ - 1] && query_[i_ - 1] != code_n ? '=' : 'X';
+                append_op(rev_, op);
+                --i_, --j_;
+            }
+            else
+                st_ = src == from_e ? state::e : state::f;
+        }
+        else if (st_ == state::e)
+        {
+            bool const extends = (dir_(i_, j_) & e_extends) != 0;
+            append_op(rev_, 'D');
+            --j_;
+            if (!extends)
+                st_ = state::h;
+        }
+        else
+        {
+            bool const extends = (dir_(i_, j_) & f_extends) != 0;
+            append_op(rev_, 'I');
+            --i_;
+            if (!extends)
+                st_ = state::h;
+        }
+    }
+
+    //! The begin positions and the CIGAR of a finished walk, into r.
+    void finish(alignment_result & r) const
+    {
+        r.query_begin = i_;
+        r.target_begin = j_;
+        r.path.assign(rev_.rbegin(), rev_.rend());
+    }
+
+private:
+    enum class state { h, e, f };
+    std::uint8_t const * query_;
+    std::uint8_t const * target_;
+    alignment_config const * c_;
+    DirAt dir_;
+    std::uint32_t i_, j_;
+    state st_ = state::h;
+    bool done_ = false;
+    cigar rev_;
+};
+
+//! Walks the directions back from (i, j) and fills the begin positions and the CIGAR of r.
 template <class DirAt>
 void traceback(std::uint8_t const * query, std::uint8_t const * target, alignment_config const & c, DirAt dir,
                std::uint32_t i, std::uint32_t j, alignment_result & r)
 {
-    cigar rev;
-    enum class state { h, e, f } st = state::h;
-    for (;;)
-    {
-        if (st == state::h)
-        {
-            if (i == 0 || j == 0)
-            {
-                bool const free_prefix =
-                    c.mode == alignment_mode::local ||
-                    (c.mode == alignment_mode::semi_global &&
-                     (i == 0 ? c.free_ends.target_prefix : c.free_ends.query_prefix));
-                if (!free_prefix)
-                {
-                    append_op(rev, 'I', i);
-                    append_op(rev, 'D', j);
-                    i = j = 0;
-                }
-                break;
-            }
-            std::uint8_t const d = dir(i, j);
-            std::uint8_t const src = d & h_source_mask;
-            if (src == from_zero)
-                break;
-            if (src == from_diagonal)
-            {
-                char op = 'M';
-                if (c.extended_cigar)
-                    op = query[i - 1] == target[j - 1] && query[i - 1] != code_n ? '=' : 'X';
-                append_op(rev, op);
-                --i, --j;
-            }
-            else
-                st = src == from_e ? state::e : state::f;
-        }
-        else if (st == state::e)
-        {
-            bool const extends = (dir(i, j) & e_extends) != 0;
-            append_op(rev, 'D');
-            --j;
-            if (!extends)
-                st = state::h;
-        }
-        else
-        {
-            bool const extends = (dir(i, j) & f_extends) != 0;
-            append_op(rev, 'I');
-            --i;
-            if (!extends)
-                st = state::h;
-        }
-    }
-    r.query_begin = i;
-    r.target_begin = j;
-    r.path.assign(rev.rbegin(), rev.rend());
+    traceback_walk<DirAt> walk{query, target, c, dir, i, j};
+    while (!walk.done())
+        walk.step();
+    walk.finish(r);
 }
 
 //! Whether an extension's traceback ends at the query end (end-to-end) rather than at the best cell (clipped).
@@ -311,11 +345,9 @@ inline bool prefer_query_end(dp_outcome const & o, alignment_config const & c) n
     return std::int64_t{o.end_to_end_score} + c.end_bonus >= std::int64_t{o.score} - c.clip_penalty;
 }
 
-//! The alignment_result of a finished DP: end cell (extension: the best cell, or the query end when
-//! prefer_query_end), begin positions and CIGAR from the directions dir(i, j).
-template <class DirAt>
-alignment_result finish_alignment(std::uint8_t const * query, std::uint32_t m, std::uint8_t const * target,
-                                  alignment_config const & c, dp_outcome const & o, DirAt dir)
+//! The fields of a finished DP's alignment_result that come before the walk back: score, extension fields and
+//! the end cell (extension: the best cell, or the query end when prefer_query_end).
+inline alignment_result start_alignment(dp_outcome const & o, std::uint32_t m, alignment_config const & c)
 {
     alignment_result r;
     r.score = o.score;
@@ -333,7 +365,18 @@ alignment_result finish_alignment(std::uint8_t const * query, std::uint32_t m, s
     }
     r.query_end = ei;
     r.target_end = ej;
-    traceback(query, target, c, dir, ei, ej, r);
+    return r;
+}
+
+//! The alignment_result of a finished DP: start_alignment(), then the begin positions and CIGAR from the
+//! directions dir(i, j).
+template <class DirAt>
+alignment_result finish_alignment(std::uint8_t const * query, std::uint32_t m, std::uint8_t const * target,
+                                  alignment_config const & c, dp_outcome const & o, DirAt dir)
+{
+    alignment_result r = start_alignment(o, m, c);
+    if (r.score != unreachable_score)
+        traceback(query, target, c, dir, r.query_end, r.target_end, r);
     return r;
 }
 
