@@ -181,3 +181,93 @@ TEST_CASE("call: gVCF blocks cover the region around the variants", "[call]")
     CHECK(variants == 3);
     CHECK(next == 2000);
 }
+
+TEST_CASE("call: soft clips imply insertions and deletions", "[call]")
+{
+    std::mt19937_64 rng{7};
+    std::string ref(300, 'A');
+    for (auto & c : ref)
+        c = "ACGT"[rng() & 3];
+    std::string const ins = "TTGACCATGGTACCAGTTGA"; // 20 bp, not in the reference around 150
+    auto codes = [](std::string const & s) {
+        std::vector<std::uint8_t> v;
+        for (char c : s)
+            v.push_back(hmm_code(c));
+        return v;
+    };
+    indel_observation e{0, 0, {}};
+    // Tail clip at 150: the inserted bases, then the reference from 150.
+    auto tail = codes(ins + ref.substr(150, 25));
+    REQUIRE(call::detail::clip_event(tail.data(), tail.size(), true, 150, ref, 0, e));
+    CHECK(e.anchor == 149);
+    CHECK(e.length == 20);
+    CHECK(e.inserted == ins);
+    // Head clip of a read aligned from 150: the reference before 150, then the inserted bases.
+    auto head = codes(ref.substr(130, 20) + ins);
+    REQUIRE(call::detail::clip_event(head.data(), head.size(), false, 150, ref, 0, e));
+    CHECK(e.anchor == 149);
+    CHECK(e.length == 20);
+    CHECK(e.inserted == ins);
+    // Tail clip at 150 continuing at 162: a 12-bp deletion; head clip of a read aligned from 162 likewise.
+    auto del_tail = codes(ref.substr(162, 20));
+    REQUIRE(call::detail::clip_event(del_tail.data(), del_tail.size(), true, 150, ref, 0, e));
+    CHECK((e.anchor == 149 && e.length == -12));
+    auto del_head = codes(ref.substr(130, 20));
+    REQUIRE(call::detail::clip_event(del_head.data(), del_head.size(), false, 162, ref, 0, e));
+    CHECK((e.anchor == 149 && e.length == -12));
+    // Too short, or matching nothing near: no event.
+    auto short_clip = codes("ACGT");
+    CHECK_FALSE(call::detail::clip_event(short_clip.data(), short_clip.size(), true, 150, ref, 0, e));
+    auto poly = codes(std::string(25, 'N'));
+    CHECK_FALSE(call::detail::clip_event(poly.data(), poly.size(), true, 150, ref, 0, e));
+}
+
+TEST_CASE("call: a 30-bp insertion the mapper shows only as soft clips is called", "[call]")
+{
+    synthetic s;
+    s.ref[1499] = 'C'; // not the insertion's last base: the call stays at 1499 after left alignment
+    std::string const ins = "GATTACAGATTACATTTGGCCAAGTCGTCA";
+    std::string hap = s.ref;
+    hap.insert(1500, ins);
+    auto S = [](std::uint32_t n) { return bam::cigar_op(bam::cigar_code::S, n); };
+    std::vector<bam::record> recs;
+    int n = 0;
+    for (std::int64_t start = 1300; start + 150 <= 1700; start += 4)
+        for (int h = 0; h < 2; ++h, ++n)
+        {
+            std::string name = std::to_string(n);
+            name.insert(0, 1, 'r');
+            if (h == 1)
+            {
+                recs.push_back(make_read(name, start, {M(150)}, s.ref.substr(static_cast<std::size_t>(start), 150)));
+                continue;
+            }
+            std::string seq = hap.substr(static_cast<std::size_t>(start), 150);
+            std::int64_t const ins_end = 1500 + static_cast<std::int64_t>(ins.size());
+            if (start + 150 <= 1500)
+                recs.push_back(make_read(name, start, {M(150)}, seq));
+            else if (start >= ins_end)
+                recs.push_back(make_read(name, start - static_cast<std::int64_t>(ins.size()), {M(150)}, seq));
+            else if (1500 - start >= 75) // mostly before the insertion: clipped tail
+            {
+                auto a = static_cast<std::uint32_t>(1500 - start);
+                recs.push_back(make_read(name, start, {M(a), S(150 - a)}, seq));
+            }
+            else // clipped head, aligned from 1500
+            {
+                auto c = static_cast<std::uint32_t>(std::min<std::int64_t>(150, ins_end - start));
+                if (c < 150)
+                    recs.push_back(make_read(name, 1500, {S(c), M(150 - c)}, seq));
+            }
+        }
+    std::stable_sort(recs.begin(), recs.end(), [](auto const & a, auto const & b) { return a.pos() < b.pos(); });
+    auto reads = prepare_reads(recs, {});
+    region_caller caller{calling_thresholds{}};
+    auto calls = caller.call(reads, s.ref, 0, 1000, 2000, false);
+    REQUIRE(calls.size() == 1);
+    CHECK(calls[0].indel);
+    CHECK(calls[0].pos == 1499);
+    CHECK(calls[0].alt == std::vector<std::string>{s.ref.substr(1499, 1) + ins});
+    CHECK((calls[0].gt1 == 0 && calls[0].gt2 == 1));
+    CHECK_FALSE(calls[0].low_qual);
+}

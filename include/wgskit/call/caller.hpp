@@ -38,7 +38,7 @@ struct caller_options
     bool gvcf = false;
     std::string command_line;         //!< for ##commandline
     calling_thresholds thresholds{};
-    std::int64_t chunk_size = 1'000'000;
+    std::int64_t chunk_size = 100'000; //!< bases per work unit (its reads are held in memory)
     int compression_level = 6;
 };
 
@@ -241,10 +241,12 @@ inline std::string find_bai(std::string const & bam_path)
 }
 
 //! Calls one chunk from the records overlapping it +- read_padding (in file order).
-inline std::vector<called_record> call_chunk(std::vector<bam::record> const & records, io::indexed_fasta const & fasta,
+//! The records are released once decoded (peak memory: one copy of a chunk's reads, not two).
+inline std::vector<called_record> call_chunk(std::vector<bam::record> records, io::indexed_fasta const & fasta,
                                              chunk const & c, caller_options const & opts)
 {
     auto reads = prepare_reads(records, opts.thresholds.pileup);
+    std::vector<bam::record>{}.swap(records);
     std::int64_t const rb = std::max<std::int64_t>(0, c.beg - read_padding);
     std::string const ref = fasta.fetch(c.name, static_cast<std::uint64_t>(rb), static_cast<std::uint64_t>(c.end + read_padding));
     region_caller caller{opts.thresholds};
@@ -312,7 +314,7 @@ inline call_summary call_variants(std::string const & bam_path, std::string cons
                 records = reader->query(*tid, std::max<std::int64_t>(0, b.c.beg - detail::read_padding),
                                         b.c.end + detail::read_padding);
             give_reader(std::move(reader));
-            result = detail::call_chunk(records, fasta, b.c, opts);
+            result = detail::call_chunk(std::move(records), fasta, b.c, opts);
         },
         [&](batch & b, std::vector<called_record> & result) {
             for (auto const & c : result)
@@ -370,7 +372,7 @@ inline call_summary call_variants(bam::record_source & in, std::string const & r
             if (x.tid() == t && x.pos() < hi &&
                 (x.has_flag(bam::flag::unmapped) ? std::int64_t{x.pos()} + 1 : x.end_position()) > lo)
                 records.push_back(x);
-        for (auto const & rec : detail::call_chunk(records, fasta, c, opts))
+        for (auto const & rec : detail::call_chunk(std::move(records), fasta, c, opts))
         {
             detail::count(summary, rec);
             out.write(detail::to_vcf(rec, c.contig));

@@ -165,6 +165,43 @@ struct columns
     base_observation const * at(std::int64_t p) const noexcept { return obs.data() + offset[static_cast<std::size_t>(p - beg)]; }
 };
 
+namespace detail
+{
+//! Calls emit(read, position - beg, query index) for every aligned (M/=/X) base of reads (sorted by pos) in
+//! [beg, end).
+template <typename Emit>
+void for_each_aligned_base(std::vector<aligned_read> const & reads, std::int64_t beg, std::int64_t end, Emit && emit)
+{
+    for (auto const & r : reads)
+    {
+        if (r.pos >= end)
+            break;
+        if (r.end <= beg)
+            continue;
+        std::int64_t ref = r.pos;
+        std::size_t q = 0;
+        for (std::uint32_t op : r.cigar)
+        {
+            auto len = static_cast<std::int64_t>(bam::cigar_op_length(op));
+            auto code = static_cast<bam::cigar_code>(bam::cigar_op_code(op));
+            if (code == bam::cigar_code::M || code == bam::cigar_code::EQ || code == bam::cigar_code::X)
+            {
+                std::int64_t from = std::max(ref, beg), to = std::min(ref + len, end);
+                for (std::int64_t p = from; p < to; ++p)
+                    emit(r, static_cast<std::size_t>(p - beg), q + static_cast<std::size_t>(p - ref));
+                ref += len, q += static_cast<std::size_t>(len);
+                if (ref >= end)
+                    break;
+            }
+            else if (bam::consumes_reference(op))
+                ref += len;
+            else if (bam::consumes_query(op))
+                q += static_cast<std::size_t>(len);
+        }
+    }
+}
+} // namespace detail
+
 //! Builds the base columns of [beg, end) from reads (sorted by pos). Two passes: count, then fill.
 inline void build_columns(std::vector<aligned_read> const & reads, std::int64_t beg, std::int64_t end,
                           pileup_options const & o, columns & c)
@@ -173,35 +210,7 @@ inline void build_columns(std::vector<aligned_read> const & reads, std::int64_t 
     c.beg = beg, c.end = end;
     c.offset.assign(n + 1, 0);
     c.low_quality.assign(n, 0);
-    auto walk = [&](auto && emit) {
-        for (auto const & r : reads)
-        {
-            if (r.pos >= end)
-                break;
-            if (r.end <= beg)
-                continue;
-            std::int64_t ref = r.pos;
-            std::size_t q = 0;
-            for (std::uint32_t op : r.cigar)
-            {
-                auto len = static_cast<std::int64_t>(bam::cigar_op_length(op));
-                auto code = static_cast<bam::cigar_code>(bam::cigar_op_code(op));
-                if (code == bam::cigar_code::M || code == bam::cigar_code::EQ || code == bam::cigar_code::X)
-                {
-                    std::int64_t from = std::max(ref, beg), to = std::min(ref + len, end);
-                    for (std::int64_t p = from; p < to; ++p)
-                        emit(r, static_cast<std::size_t>(p - beg), q + static_cast<std::size_t>(p - ref));
-                    ref += len, q += static_cast<std::size_t>(len);
-                    if (ref >= end)
-                        break;
-                }
-                else if (bam::consumes_reference(op))
-                    ref += len;
-                else if (bam::consumes_query(op))
-                    q += static_cast<std::size_t>(len);
-            }
-        }
-    };
+    auto walk = [&](auto && emit) { detail::for_each_aligned_base(reads, beg, end, emit); };
     auto usable = [&](aligned_read const & r, std::size_t q) {
         return r.bases[q] < hmm_n && r.quals[q] >= o.min_baseq;
     };
@@ -267,8 +276,73 @@ inline void left_align(indel_observation & e, std::string_view ref, std::int64_t
     }
 }
 
+namespace detail
+{
+//! An indel a soft clip implies: a clipped tail at reference position p (bases c after the aligned part) that
+//! continues the reference after an insertion of c's first L bases or after skipping D reference bases; a clipped
+//! head (c before the aligned part, which starts at p) whose first bases end at p - 1 after the reference, the rest
+//! inserted. Long insertions (and insertions that lengthen a repeat by more than the mapper's gap penalty allows)
+//! appear only like this. The smallest event whose flank matches exactly (>= clip_min_match bases) is taken.
+inline constexpr std::size_t clip_min_bases = 6, clip_min_match = 6, clip_match_bases = 20;
+inline constexpr std::int64_t clip_max_deletion = 50;
+
+inline bool clip_event(std::uint8_t const * c, std::size_t k, bool tail, std::int64_t p, std::string_view ref,
+                       std::int64_t ref_offset, indel_observation & e)
+{
+    static constexpr char letters[] = "ACGTN";
+    std::int64_t const ref_end = ref_offset + static_cast<std::int64_t>(ref.size());
+    auto matches = [&](std::uint8_t const * q, std::size_t m, std::int64_t r) { // q[0..m) == ref[r..r+m)
+        if (r < ref_offset || r + static_cast<std::int64_t>(m) > ref_end)
+            return false;
+        for (std::size_t i = 0; i < m; ++i)
+        {
+            char b = ref[static_cast<std::size_t>(r - ref_offset) + i];
+            b = b >= 'a' ? static_cast<char>(b - 32) : b;
+            if (q[i] >= 4 || letters[q[i]] != b)
+                return false;
+        }
+        return true;
+    };
+    if (k < clip_min_bases)
+        return false;
+    for (std::size_t L = 1; L + clip_min_match <= k; ++L)
+    {
+        std::size_t const m = std::min(k - L, clip_match_bases);
+        // tail: c = inserted(L) + ref[p..]; head: c = ref[..p) + inserted(L)
+        bool const ok = tail ? matches(c + L, m, p) : matches(c + (k - L - m), m, p - static_cast<std::int64_t>(m));
+        if (ok)
+        {
+            e.anchor = p - 1;
+            e.length = static_cast<std::int32_t>(L);
+            e.inserted.clear();
+            for (std::size_t i = 0; i < L; ++i)
+            {
+                std::uint8_t const b = tail ? c[i] : c[k - L + i];
+                if (b >= 4)
+                    return false;
+                e.inserted.push_back(letters[b]);
+            }
+            return true;
+        }
+    }
+    std::size_t const m = std::min(k, clip_match_bases);
+    if (m < clip_match_bases / 2)
+        return false;
+    for (std::int64_t D = 1; D <= clip_max_deletion; ++D)
+        if (tail ? matches(c, m, p + D) : matches(c + (k - m), m, p - D - static_cast<std::int64_t>(m)))
+        {
+            e.anchor = tail ? p - 1 : p - D - 1;
+            e.length = -static_cast<std::int32_t>(D);
+            e.inserted.clear();
+            return true;
+        }
+    return false;
+}
+} // namespace detail
+
 //! The indels of the reads (skipping those at read ends and, for a second mate, inside the overlap), left-aligned,
-//! with the index of the read that shows them. ref covers [ref_offset, ref_offset + ref.size()).
+//! with the index of the read that shows them, and those their soft clips imply (detail::clip_event).
+//! ref covers [ref_offset, ref_offset + ref.size()).
 inline std::vector<std::pair<indel_observation, std::uint32_t>>
 collect_indels(std::vector<aligned_read> const & reads, std::string_view ref, std::int64_t ref_offset)
 {
@@ -306,6 +380,18 @@ collect_indels(std::vector<aligned_read> const & reads, std::string_view ref, st
                     for (std::int64_t i = 0; i < len; ++i)
                         e.inserted.push_back(letters[r.bases[q + static_cast<std::size_t>(i)]]);
                 if (e.inserted.find('N') == std::string::npos)
+                {
+                    left_align(e, ref, ref_offset);
+                    out.emplace_back(std::move(e), static_cast<std::uint32_t>(ri));
+                }
+            }
+            if (code == bam::cigar_code::S && (k == 0 || k + 1 == r.cigar.size()))
+            {
+                bool const tail = k > 0;
+                indel_observation e{0, 0, {}};
+                if (detail::clip_event(r.bases.data() + q, static_cast<std::size_t>(len), tail, p, ref, ref_offset, e) &&
+                    e.anchor >= ref_offset && e.anchor - e.length + 1 < ref_end &&
+                    !(e.anchor >= r.mate_overlap_beg && e.anchor < r.mate_overlap_end))
                 {
                     left_align(e, ref, ref_offset);
                     out.emplace_back(std::move(e), static_cast<std::uint32_t>(ri));

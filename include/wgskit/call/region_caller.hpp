@@ -392,7 +392,10 @@ private:
     //! The window [wb, we) with the edits applied (edits must not overlap).
     std::vector<std::uint8_t> haplotype(std::int64_t wb, std::int64_t we, std::vector<edit> edits) const
     {
-        std::sort(edits.begin(), edits.end(), [](auto const & a, auto const & b) { return a.pos < b.pos; });
+        // Sorted by position, an insertion before a deletion or SNP at the same place (it goes before that base).
+        std::sort(edits.begin(), edits.end(), [](auto const & a, auto const & b) {
+            return a.pos != b.pos ? a.pos < b.pos : a.del < b.del;
+        });
         std::vector<std::uint8_t> h;
         std::int64_t p = wb;
         for (auto const & e : edits)
@@ -408,6 +411,165 @@ private:
         return h;
     }
 
+    //! How far right of the anchor the tandem repeat holding the event reaches: the longest run, from the base after
+    //! the anchor, of the reference repeating with the event's length or any short period (1..6), so that a deletion
+    //! of 7 in an AAAT repeat gets the whole repeat in its window (cut inside it, the reads cannot tell -7 from +1).
+    std::int64_t repeat_end(indel_observation const & a) const
+    {
+        std::int64_t const ref_end = ref_offset_ + static_cast<std::int64_t>(ref_.size());
+        std::int64_t const from = a.anchor + 1, L = a.length < 0 ? -a.length : a.length;
+        std::int64_t reach = from + (a.length < 0 ? L : 0);
+        if (a.length > 0) // the inserted bases continued in the reference
+        {
+            std::int64_t q = 0;
+            while (from + q < ref_end && ref_at(from + q) == upper(a.inserted[static_cast<std::size_t>(q % L)]))
+                ++q;
+            reach = std::max(reach, from + q);
+        }
+        auto periodic_run = [&](std::int64_t d) {
+            std::int64_t p = from;
+            while (p + d < ref_end && p - from < max_repeat_extension && ref_at(p) == ref_at(p + d))
+                ++p;
+            return p + d;
+        };
+        reach = std::max(reach, periodic_run(L));
+        for (std::int64_t d = 1; d <= 6; ++d)
+            if (periodic_run(d) - from >= 2 * d) // a repeat (two units at least) starting at the event
+                reach = std::max(reach, periodic_run(d));
+        return reach;
+    }
+
+    //! Where the short tandem repeat (period 1..6, two units at least) ending at pos (inclusive) begins: a window
+    //! cut inside the repeat on the left lets reads of a haplotype one unit shorter pass as this one.
+    std::int64_t repeat_begin(std::int64_t pos) const
+    {
+        std::int64_t begin = pos;
+        for (std::int64_t d = 1; d <= 6; ++d)
+        {
+            std::int64_t p = pos;
+            while (p - d >= ref_offset_ && pos - p < max_repeat_extension && ref_at(p) == ref_at(p - d))
+                --p;
+            if (pos - (p - d) >= 2 * d)
+                begin = std::min(begin, p - d + 1);
+        }
+        return begin;
+    }
+
+    static char upper(char c) noexcept { return c >= 'a' ? static_cast<char>(c - 32) : c; }
+
+    //! An event near an indel site, with its read support.
+    struct window_event
+    {
+        edit e;
+        int support{0};
+    };
+
+    //! True when two edits can be on one haplotype: their reference spans do not overlap, an insertion is not
+    //! inside a deletion, and two insertions are not at one place.
+    static bool compatible(edit const & a, edit const & b) noexcept
+    {
+        if (a.del > 0 && b.del > 0)
+            return a.pos + a.del <= b.pos || b.pos + b.del <= a.pos;
+        if (a.del == 0 && b.del == 0)
+            return a.pos != b.pos;
+        edit const & ins = a.del == 0 ? a : b;
+        edit const & del = a.del == 0 ? b : a;
+        return !(del.pos < ins.pos && ins.pos < del.pos + del.del);
+    }
+
+    //! The other events inside [wb, we): every allele of the other candidate indel sites there and the SNPs of the
+    //! reads (a base in >= min_alt_count reads and >= 15 % of the depth), the best supported first, at most
+    //! max_window_events.
+    std::vector<window_event> window_events(std::vector<aligned_read> const & reads, std::vector<indel_site> const & sites,
+                                            std::size_t k, std::int64_t wb, std::int64_t we)
+    {
+        std::vector<window_event> ev;
+        auto add_site = [&](indel_site const & s) {
+            for (std::size_t j = 0; j < s.alts.size(); ++j)
+            {
+                edit e = edit_of(s.alts[j]);
+                if (e.pos > wb && e.pos + e.del < we)
+                    ev.push_back({std::move(e), s.support[j]});
+            }
+        };
+        for (std::size_t n = k; n-- > 0 && sites[n].anchor >= wb;)
+            add_site(sites[n]);
+        for (std::size_t n = k + 1; n < sites.size() && sites[n].anchor < we; ++n)
+            add_site(sites[n]);
+        // SNPs: base counts per window position from the reads' aligned bases.
+        std::size_t const w = static_cast<std::size_t>(we - wb);
+        snp_counts_.assign(w * 4, 0);
+        detail::for_each_aligned_base(reads, wb, we, [&](aligned_read const & rd, std::size_t i, std::size_t q) {
+            if (rd.bases[q] < 4 && rd.quals[q] >= t_.pileup.min_baseq)
+                ++snp_counts_[i * 4 + rd.bases[q]];
+        });
+        static constexpr char letters[] = "ACGT";
+        for (std::size_t i = 1; i + 1 < w; ++i)
+        {
+            std::uint32_t const * c = snp_counts_.data() + i * 4;
+            std::uint32_t const depth = c[0] + c[1] + c[2] + c[3];
+            std::uint8_t const rb = hmm_code(ref_at(wb + static_cast<std::int64_t>(i)));
+            for (std::uint8_t b = 0; b < 4; ++b)
+                if (b != rb && rb < 4 && static_cast<int>(c[b]) >= t_.min_alt_count && c[b] >= 0.15 * depth)
+                    ev.push_back({edit{wb + static_cast<std::int64_t>(i), 1, std::string(1, letters[b])}, static_cast<int>(c[b])});
+        }
+        std::stable_sort(ev.begin(), ev.end(), [](auto const & a, auto const & b) {
+            return a.support != b.support ? a.support > b.support : a.e.pos < b.e.pos;
+        });
+        if (ev.size() > max_window_events)
+            ev.resize(max_window_events);
+        return ev;
+    }
+
+    //! Haplotypes of the site's window: for each own allele (0 = reference), with each set of other events that fit
+    //! together and with the allele. haps_[h] belongs to allele hap_allele_[h]; a read's likelihood for an allele is
+    //! the best over its haplotypes. A sequence reached by two alleles (another representation of the same event)
+    //! goes to the one that needs the better supported events for it; identical sequences are computed once.
+    void build_haplotypes(indel_site const & site, std::vector<window_event> const & others, std::int64_t wb, std::int64_t we)
+    {
+        haps_.clear();
+        hap_allele_.clear();
+        std::vector<int> strength;
+        std::size_t const m = others.size();
+        for (std::size_t a = 0; a <= site.alts.size(); ++a)
+        {
+            std::vector<edit> own;
+            if (a > 0)
+                own.push_back(edit_of(site.alts[a - 1]));
+            for (std::size_t mask = 0; mask < (std::size_t{1} << m); ++mask)
+            {
+                std::vector<edit> edits = own;
+                int other_support = 0;
+                bool ok = true;
+                for (std::size_t b = 0; b < m && ok; ++b)
+                    if (mask >> b & 1)
+                    {
+                        for (auto const & e : edits)
+                            ok = ok && compatible(e, others[b].e);
+                        edits.push_back(others[b].e);
+                        other_support = std::max(other_support, others[b].support);
+                    }
+                if (!ok)
+                    continue;
+                auto h = haplotype(wb, we, std::move(edits));
+                int const s = a > 0 ? site.support[a - 1] : other_support;
+                auto same = std::find(haps_.begin(), haps_.end(), h);
+                if (same == haps_.end())
+                {
+                    haps_.push_back(std::move(h));
+                    hap_allele_.push_back(a);
+                    strength.push_back(s);
+                }
+                else
+                {
+                    auto const i = static_cast<std::size_t>(same - haps_.begin());
+                    if (hap_allele_[i] != a && s > strength[i])
+                        hap_allele_[i] = a, strength[i] = s;
+                }
+            }
+        }
+    }
+
     void call_indel_site(std::vector<aligned_read> const & reads, std::vector<indel_site> const & sites, std::size_t k,
                          std::vector<called_record> & out, bool gvcf)
     {
@@ -415,50 +577,18 @@ private:
         std::int64_t const anchor = site.anchor;
         auto const & alts = site.alts;
         std::int64_t const ref_end = ref_offset_ + static_cast<std::int64_t>(ref_.size());
-        // Haplotype window: flank, the longest deletion, and how far each event could slide right in a repeat.
+        // Haplotype window: flank, the longest deletion, and the end of the tandem repeat the event sits in.
         std::int64_t max_del = 0, reach = anchor + 1;
         for (auto const & a : alts)
         {
             if (a.length < 0)
-            {
-                std::int64_t L = -a.length, p = anchor + 1;
-                max_del = std::max(max_del, L);
-                while (p + L < ref_end && ref_at(p) == ref_at(p + L))
-                    ++p;
-                reach = std::max(reach, p + L);
-            }
-            else
-            {
-                std::int64_t q = 0, L = a.length;
-                while (anchor + 1 + q < ref_end && ref_at(anchor + 1 + q) == a.inserted[static_cast<std::size_t>(q % L)])
-                    ++q;
-                reach = std::max(reach, anchor + 1 + q);
-            }
+                max_del = std::max<std::int64_t>(max_del, -a.length);
+            reach = std::max(reach, repeat_end(a));
         }
         if (anchor + 1 + max_del + 1 > ref_end)
             return;
-        std::int64_t const wb = std::max(ref_offset_, anchor - t_.indel_flank);
+        std::int64_t const wb = std::max(ref_offset_, repeat_begin(anchor) - t_.indel_flank);
         std::int64_t const we = std::min(ref_end, std::max(reach, anchor + 1 + max_del) + t_.indel_flank);
-        // Background: the best allele of up to two other candidate sites inside the window, not touching this one.
-        std::vector<edit> background;
-        {
-            std::vector<std::pair<int, edit>> near;
-            for (std::size_t n = k; n-- > 0 && sites[n].anchor >= wb;)
-                near.emplace_back(sites[n].support[0], edit_of(sites[n].alts[0]));
-            for (std::size_t n = k + 1; n < sites.size() && sites[n].anchor < we; ++n)
-                near.emplace_back(sites[n].support[0], edit_of(sites[n].alts[0]));
-            std::stable_sort(near.begin(), near.end(), [](auto const & a, auto const & b) { return a.first > b.first; });
-            std::int64_t const own_beg = anchor + 1, own_end = anchor + 1 + max_del;
-            for (auto const & [n, e] : near)
-            {
-                bool inside = e.pos > wb && e.pos + e.del < we;
-                bool touches = e.pos <= own_end && e.pos + e.del >= own_beg;
-                for (auto const & b : background)
-                    touches |= e.pos <= b.pos + b.del && e.pos + e.del >= b.pos;
-                if (inside && !touches && background.size() < 2)
-                    background.push_back(e);
-            }
-        }
         called_record r;
         r.pos = anchor;
         r.indel = true;
@@ -467,22 +597,7 @@ private:
         for (auto const & a : alts)
             r.alt.push_back(a.length < 0 ? std::string(1, r.ref[0]) + r.ref.substr(static_cast<std::size_t>(1 - a.length))
                                          : std::string(1, r.ref[0]) + a.inserted + r.ref.substr(1));
-        // Haplotypes: for each own allele (0 = reference), alone and with each subset of the background.
-        haps_.clear();
-        hap_allele_.clear();
-        std::size_t const subsets = std::size_t{1} << background.size();
-        for (std::size_t a = 0; a <= alts.size(); ++a)
-            for (std::size_t m = 0; m < subsets; ++m)
-            {
-                std::vector<edit> edits;
-                if (a > 0)
-                    edits.push_back(edit_of(alts[a - 1]));
-                for (std::size_t b = 0; b < background.size(); ++b)
-                    if (m >> b & 1)
-                        edits.push_back(background[b]);
-                haps_.push_back(haplotype(wb, we, edits));
-                hap_allele_.push_back(a);
-            }
+        build_haplotypes(site, window_events(reads, sites, k, wb, we), wb, we);
         // Reads over the site, their window segments.
         segs_.clear();
         seg_mapq_.clear();
@@ -619,6 +734,9 @@ private:
     std::vector<double> ll_, hmm_out_;
     std::vector<std::uint8_t> near_indel_; //!< per position of the called range: next to a candidate indel
     pairhmm_workspace ws_;
+    std::vector<std::uint32_t> snp_counts_; //!< base counts per position of an indel window
+    static constexpr std::size_t max_window_events = 4;
+    static constexpr std::int64_t max_repeat_extension = 100; //!< repeat bases added to an indel window per side at most
 };
 
 } // namespace wgskit::call
