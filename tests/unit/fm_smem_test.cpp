@@ -169,3 +169,41 @@ TEST_CASE("SMEMs followed in the text: same seeds, hits equal the naive search (
     }
     CHECK(followed > 0);
 }
+
+TEST_CASE("collect_seeds of a batch: the interleaved searches give each read's own seeds (edge cases too)", "[fm]")
+{
+    auto const seed = Catch::rngSeed() + 24;
+    INFO("seed " << seed);
+    std::mt19937_64 rng{seed};
+    auto const ref = random_reference(rng, 2, 4000);
+    auto const text = indexed_text(ref);
+    auto const idx = fm::fmd_index::build(as_input(ref));
+    fm::seed_options const opt;
+
+    // Reads of every kind in one batch, more than the lanes: empty, one base, only N, N inside, short, long,
+    // repeats of the reference, so that lanes finish at different steps and take new reads in between.
+    std::vector<std::string> reads{"", "A", "N", "NNNN", std::string(19, 'A')};
+    for (int q = 0; q < 60; ++q)
+    {
+        std::size_t const len = std::uniform_int_distribution<std::size_t>{1, 250}(rng);
+        std::string r = mutated_read(rng, text, len);
+        if (q % 7 == 0 && r.size() > 10)
+            r[r.size() / 2] = 'N';
+        if (q % 11 == 0)
+            r += r; // a tandem copy
+        reads.push_back(std::move(r));
+    }
+    std::vector<std::string_view> views(reads.begin(), reads.end());
+    for (std::size_t count : {std::size_t{0}, std::size_t{1}, std::size_t{7}, views.size()})
+    {
+        INFO("batch of " << count);
+        std::vector<std::vector<fm::smem>> batch{{fm::smem{}}}; // stale content is replaced
+        fm::collect_seeds(idx, std::span<std::string_view const>{views.data(), count}, batch, opt);
+        REQUIRE(batch.size() == count);
+        for (std::size_t r = 0; r < count; ++r)
+        {
+            INFO("read " << reads[r]);
+            REQUIRE(batch[r] == fm::collect_seeds(idx, reads[r], opt));
+        }
+    }
+}
