@@ -75,7 +75,8 @@ struct workspace
 class mapper
 {
 public:
-    mapper(fm::fmd_index const & index, map_options options) : index_{&index}, opt_{std::move(options)}
+    mapper(fm::fmd_index const & index, map_options options)
+        : index_{&index}, opt_{std::move(options)}, prefixes_{fm::prefix_table::build(index)}
     {
         scoring_ = align::scoring_scheme::simple(opt_.match, -opt_.mismatch, opt_.gap_open, opt_.gap_extend, -1);
         extension_.mode = align::alignment_mode::extension;
@@ -174,7 +175,7 @@ private:
             }
             views[r] = f;
         }
-        fm::collect_seeds(*index_, views, ws.seeds, opt_.seeds);
+        fm::collect_seeds(*index_, views, ws.seeds, opt_.seeds, &prefixes_);
         // The seeding passes may find one match twice (seeds come sorted by begin, end): locate it once.
         for (auto & s : ws.seeds)
             s.erase(std::unique(s.begin(), s.end(),
@@ -756,6 +757,7 @@ private:
 
     fm::fmd_index const * index_;
     map_options opt_;
+    fm::prefix_table prefixes_; //!< first steps of the third seeding pass
     align::scoring_scheme scoring_;
     align::alignment_config extension_, local_;
 };
