@@ -169,3 +169,71 @@ TEST_CASE("SMEMs followed in the text: same seeds, hits equal the naive search (
     }
     CHECK(followed > 0);
 }
+
+TEST_CASE("collect_seeds of a batch: the interleaved searches give each read's own seeds (edge cases too)", "[fm]")
+{
+    auto const seed = Catch::rngSeed() + 24;
+    INFO("seed " << seed);
+    std::mt19937_64 rng{seed};
+    auto const ref = random_reference(rng, 2, 4000);
+    auto const text = indexed_text(ref);
+    auto const idx = fm::fmd_index::build(as_input(ref));
+    fm::seed_options const opt;
+
+    // Reads of every kind in one batch, more than the lanes: empty, one base, only N, N inside, short, long,
+    // repeats of the reference, so that lanes finish at different steps and take new reads in between.
+    std::vector<std::string> reads{"", "A", "N", "NNNN", std::string(19, 'A')};
+    for (int q = 0; q < 60; ++q)
+    {
+        std::size_t const len = std::uniform_int_distribution<std::size_t>{1, 250}(rng);
+        std::string r = mutated_read(rng, text, len);
+        if (q % 7 == 0 && r.size() > 10)
+            r[r.size() / 2] = 'N';
+        if (q % 11 == 0)
+            r += r; // a tandem copy
+        reads.push_back(std::move(r));
+    }
+    std::vector<std::string_view> views(reads.begin(), reads.end());
+    for (std::size_t count : {std::size_t{0}, std::size_t{1}, std::size_t{7}, views.size()})
+    {
+        INFO("batch of " << count);
+        std::vector<std::vector<fm::smem>> batch{{fm::smem{}}}; // stale content is replaced
+        fm::collect_seeds(idx, std::span<std::string_view const>{views.data(), count}, batch, opt);
+        REQUIRE(batch.size() == count);
+        // The prefix table saves steps only: the same seeds.
+        auto const prefixes = fm::prefix_table::build(idx, 9);
+        std::vector<std::vector<fm::smem>> with_table;
+        fm::collect_seeds(idx, std::span<std::string_view const>{views.data(), count}, with_table, opt, &prefixes);
+        REQUIRE(with_table == batch);
+        for (std::size_t r = 0; r < count; ++r)
+        {
+            INFO("read " << reads[r]);
+            REQUIRE(batch[r] == fm::collect_seeds(idx, reads[r], opt));
+        }
+    }
+}
+
+TEST_CASE("prefix_table: entries equal the bi-intervals of the strings, bad lengths throw", "[fm]")
+{
+    std::mt19937_64 rng{Catch::rngSeed() + 25};
+    auto const ref = random_reference(rng, 2, 500);
+    auto const idx = fm::fmd_index::build(as_input(ref));
+    auto const t = fm::prefix_table::build(idx, 3);
+    REQUIRE(t.length() == 3);
+    std::uint8_t codes[3];
+    for (std::size_t k = 0; k < 64; ++k)
+    {
+        codes[0] = static_cast<std::uint8_t>(k >> 4), codes[1] = (k >> 2) & 3, codes[2] = k & 3;
+        REQUIRE(t.slot(codes) == k);
+        std::string s;
+        for (auto c : codes)
+            s += "ACGT"[c];
+        auto const want = idx.search(s);
+        if (want.s == 0)
+            REQUIRE(t[k].s == 0);
+        else
+            REQUIRE(t[k] == want);
+    }
+    REQUIRE_THROWS_AS(fm::prefix_table::build(idx, 0), wgskit::invalid_argument);
+    REQUIRE_THROWS_AS(fm::prefix_table::build(idx, 13), wgskit::invalid_argument);
+}

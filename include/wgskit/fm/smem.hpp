@@ -17,11 +17,13 @@
 #pragma once
 
 #include <algorithm>
+#include <optional>
 #include <cstdint>
 #include <span>
 #include <string_view>
 #include <vector>
 
+#include <wgskit/fm/detail/search_task.hpp>
 #include <wgskit/fm/fmd_index.hpp>
 
 namespace wgskit::fm
@@ -53,6 +55,36 @@ struct seed_options
     std::uint64_t max_occ = 500;         // bwa mem -c: hits located a seed (see locate)
 };
 
+//! The bi-intervals of all strings of length() bases, so that a forward search can start that many bases in
+//! with one lookup instead of length() - 1 dependent index steps (the third seeding pass, whose matches are
+//! longer than min_seed_length >= length() - 1, looks up its first bases). 4^9 entries: 6 MB, 0.35 M steps to
+//! build.
+class prefix_table
+{
+public:
+    prefix_table() = default;
+
+    static prefix_table build(fmd_index const & index, unsigned length = 9);
+
+    unsigned length() const noexcept { return length_; }
+    bool empty() const noexcept { return entries_.empty(); }
+
+    //! The entry of codes[0, length()) (all bases 0..3), first base most significant.
+    std::size_t slot(std::uint8_t const * codes) const noexcept
+    {
+        std::size_t k = 0;
+        for (unsigned j = 0; j < length_; ++j)
+            k = (k << 2) | codes[j];
+        return k;
+    }
+    bi_interval const & operator[](std::size_t k) const noexcept { return entries_[k]; }
+    void prefetch(std::size_t k) const noexcept { __builtin_prefetch(&entries_[k]); }
+
+private:
+    unsigned length_ = 0;
+    std::vector<bi_interval> entries_;
+};
+
 namespace detail
 {
 
@@ -66,14 +98,81 @@ struct smem_workspace
     std::vector<std::uint8_t> codes;
 };
 
+#if defined(__x86_64__) && !defined(__POPCNT__)
+//! The index steps of a search as out-of-line calls compiled for popcnt: coroutine bodies are compiled for the
+//! default target whatever attribute the coroutine carries, and rank is popcount-bound.
+template <typename Core>
+class popcnt_steps
+{
+public:
+    explicit popcnt_steps(Core const & core) noexcept : core_{&core} {}
+
+    bi_interval init(unsigned c) const noexcept { return core_->init(c); }
+    [[gnu::target("popcnt"), gnu::flatten, gnu::noinline]] bi_interval extend_forward(bi_interval const & p,
+                                                                                      unsigned c) const noexcept
+    {
+        return core_->extend_forward(p, c);
+    }
+    [[gnu::target("popcnt"), gnu::flatten, gnu::noinline]] bi_interval extend_backward(bi_interval const & p,
+                                                                                       unsigned c) const noexcept
+    {
+        return core_->extend_backward(p, c);
+    }
+    [[gnu::target("popcnt"), gnu::flatten, gnu::noinline]] bool walk_step(std::uint64_t & i, std::uint64_t & steps,
+                                                                          std::uint64_t & out) const noexcept
+    {
+        return core_->walk_step(i, steps, out);
+    }
+    std::uint64_t text_match(std::uint64_t t, std::uint8_t const * q, std::uint64_t n) const noexcept
+    {
+        return core_->text_match(t, q, n);
+    }
+    void prefetch_walk(std::uint64_t i) const noexcept { core_->prefetch_walk(i); }
+    void prefetch_forward(bi_interval const & p) const noexcept { core_->prefetch_forward(p); }
+    void prefetch_backward(bi_interval const & p) const noexcept { core_->prefetch_backward(p); }
+
+private:
+    Core const * core_;
+};
+#endif
+
+//! Runs f(steps) with the index steps of core compiled for popcnt where the CPU has it.
+template <typename Core, typename F>
+decltype(auto) with_search_steps(Core const & core, F && f)
+{
+#if defined(__x86_64__) && !defined(__POPCNT__)
+    if (cpu_has_popcnt())
+        return f(popcnt_steps<Core>{core});
+#endif
+    return f(core);
+}
+
+//! The text position of the suffix at BWT index i (fmd_core::text_position, waiting at each LF step).
+template <typename Steps>
+search_task<std::uint64_t> text_position(Steps const & core, std::uint64_t i, memory_wait & wait)
+{
+    std::uint64_t steps = 0, out = 0;
+    if (wait.interleaved)
+        core.prefetch_walk(i);
+    co_await wait;
+    while (!core.walk_step(i, steps, out))
+    {
+        if (wait.interleaved)
+            core.prefetch_walk(i);
+        co_await wait;
+    }
+    co_return out;
+}
+
 //! Appends to out the SMEMs (occurring >= min_occ times) that cover read position x, sorted by begin;
 //! returns the end of the longest match starting at x.
-template <typename Core>
-std::uint32_t smems_through(Core const & core, std::uint8_t const * q, std::uint32_t len, std::uint32_t x,
-                            std::uint64_t min_occ, smem_workspace & ws, std::vector<smem> & out)
+template <typename Steps>
+search_task<std::uint32_t> smems_through(Steps const & core, std::uint8_t const * q, std::uint32_t len,
+                                         std::uint32_t x, std::uint64_t min_occ, smem_workspace & ws,
+                                         std::vector<smem> & out, memory_wait & wait)
 {
     if (q[x] > 3)
-        return x + 1;
+        co_return x + 1;
     min_occ = std::max<std::uint64_t>(min_occ, 1);
     auto & prev = ws.prev;
     auto & curr = ws.curr;
@@ -84,7 +183,7 @@ std::uint32_t smems_through(Core const & core, std::uint8_t const * q, std::uint
     // Forward: every prefix [x, i) at which the occurrence count drops.
     bi_interval p = core.init(q[x]);
     if (p.s < min_occ) // no match through x occurs often enough
-        return x + 1;
+        co_return x + 1;
     std::uint32_t i = x + 1;
     bool followed = false;
     std::uint64_t t = no_text_position; // text position of [x, i) when followed
@@ -96,11 +195,14 @@ std::uint32_t smems_through(Core const & core, std::uint8_t const * q, std::uint
         {
             // Unique: comparing the rest with the text after its one occurrence is cheaper than an index step
             // a base (one suffix-array walk, which locating the seed reuses).
-            t = core.text_position(p.k);
+            t = co_await text_position(core, p.k, wait);
             i += static_cast<std::uint32_t>(core.text_match(t + (i - x), q + i, len - i));
             followed = true;
             break;
         }
+        if (wait.interleaved)
+            core.prefetch_forward(p);
+        co_await wait;
         bi_interval const next = core.extend_forward(p, q[i]);
         if (next.s != p.s)
             curr.push_back({x, i, p});
@@ -120,6 +222,14 @@ std::uint32_t smems_through(Core const & core, std::uint8_t const * q, std::uint
     for (std::int64_t j = static_cast<std::int64_t>(x) - 1; j >= -1; --j)
     {
         int const c = (j >= 0 && q[j] <= 3) ? q[j] : -1;
+        if (c >= 0)
+        {
+            if (wait.interleaved)
+                for (smem const & m : prev)
+                    if (!m.followed())
+                        core.prefetch_backward(m.interval);
+            co_await wait;
+        }
         curr.clear();
         for (smem const & m : prev)
         {
@@ -148,48 +258,67 @@ std::uint32_t smems_through(Core const & core, std::uint8_t const * q, std::uint
         std::swap(prev, curr);
     }
     out.insert(out.end(), found.rbegin(), found.rend());
-    return longest_end;
+    co_return longest_end;
 }
 
-template <typename Core>
-void all_smems(Core const & core, std::uint8_t const * q, std::uint32_t len, std::uint64_t min_occ,
-               smem_workspace & ws, std::vector<smem> & out)
+template <typename Steps>
+search_task<int> all_smems(Steps const & core, std::uint8_t const * q, std::uint32_t len, std::uint64_t min_occ,
+                           smem_workspace & ws, std::vector<smem> & out, memory_wait & wait)
 {
     for (std::uint32_t x = 0; x < len;)
-        x = q[x] > 3 ? x + 1 : smems_through(core, q, len, x, min_occ, ws, out);
+        x = q[x] > 3 ? x + 1 : co_await smems_through(core, q, len, x, min_occ, ws, out, wait);
+    co_return 0;
 }
 
 //! bwa's third seeding pass: the shortest match from x longer than min_length occurring < max_occ times.
-template <typename Core>
-std::uint32_t rare_forward_match(Core const & core, std::uint8_t const * q, std::uint32_t len, std::uint32_t x,
-                                 std::uint32_t min_length, std::uint64_t max_occ, smem & out)
+template <typename Steps>
+search_task<std::uint32_t> rare_forward_match(Steps const & core, std::uint8_t const * q, std::uint32_t len,
+                                              std::uint32_t x, std::uint32_t min_length, std::uint64_t max_occ,
+                                              smem & out, memory_wait & wait, prefix_table const * prefixes)
 {
     out.interval.s = 0;
     if (q[x] > 3)
-        return x + 1;
+        co_return x + 1;
     bi_interval p = core.init(q[x]);
-    for (std::uint32_t i = x + 1; i < len; ++i)
+    std::uint32_t i = x + 1;
+    // The steps below x + length() can neither stop at a non-base (there is none) nor return a match (it is
+    // shorter than min_length + 1): the table's entry is where they would arrive.
+    if (prefixes && !prefixes->empty() && min_length + 1 >= prefixes->length() && len - x >= prefixes->length() &&
+        std::all_of(q + x, q + x + prefixes->length(), [](std::uint8_t c) { return c <= 3; }))
+    {
+        std::size_t const k = prefixes->slot(q + x);
+        if (wait.interleaved)
+            prefixes->prefetch(k);
+        co_await wait;
+        p = (*prefixes)[k];
+        i = x + prefixes->length();
+    }
+    for (; i < len; ++i)
     {
         if (q[i] > 3)
-            return i + 1;
+            co_return i + 1;
+        if (wait.interleaved)
+            core.prefetch_forward(p);
+        co_await wait;
         p = core.extend_forward(p, q[i]);
         if (p.s < max_occ && i - x >= min_length)
         {
             out = {x, i + 1, p};
-            return i + 1;
+            co_return i + 1;
         }
     }
-    return len;
+    co_return len;
 }
 
-template <typename Core>
-void collect_seeds(Core const & core, std::uint8_t const * q, std::uint32_t len, seed_options const & opt,
-                   smem_workspace & ws, std::vector<smem> & out)
+template <typename Steps>
+search_task<int> collect_seeds(Steps const & core, std::uint8_t const * q, std::uint32_t len,
+                               seed_options const & opt, smem_workspace & ws, std::vector<smem> & out,
+                               memory_wait & wait, prefix_table const * prefixes = nullptr)
 {
     out.clear();
     auto & pass = ws.pass;
     pass.clear();
-    all_smems(core, q, len, 1, ws, pass);
+    co_await all_smems(core, q, len, 1, ws, pass, wait);
     for (smem const & m : pass)
         if (m.length() >= opt.min_seed_length)
             out.push_back(m);
@@ -203,7 +332,7 @@ void collect_seeds(Core const & core, std::uint8_t const * q, std::uint32_t len,
         if (m.length() < split_length || m.interval.s > opt.reseed_max_occ)
             continue;
         inner.clear();
-        smems_through(core, q, len, (m.begin + m.end) / 2, m.interval.s + 1, ws, inner);
+        co_await smems_through(core, q, len, (m.begin + m.end) / 2, m.interval.s + 1, ws, inner, wait);
         for (smem const & s : inner)
             if (s.length() >= opt.min_seed_length && s.interval.s > m.interval.s)
                 out.push_back(s);
@@ -218,12 +347,51 @@ void collect_seeds(Core const & core, std::uint8_t const * q, std::uint32_t len,
                 continue;
             }
             smem m{};
-            x = rare_forward_match(core, q, len, x, opt.min_seed_length, opt.third_pass_max_occ, m);
+            x = co_await rare_forward_match(core, q, len, x, opt.min_seed_length, opt.third_pass_max_occ, m, wait,
+                                            prefixes);
             if (m.interval.s > 0)
                 out.push_back(m);
         }
     std::sort(out.begin(), out.end(),
               [](smem const & a, smem const & b) { return a.begin != b.begin ? a.begin < b.begin : a.end < b.end; });
+    co_return 0;
+}
+
+//! Searches of a batch of reads advanced round robin, Lanes at a time: read r's search is make(steps, r, ws,
+//! wait) (a search_task over the lane's workspace), started when a lane frees.
+template <std::size_t Lanes, typename Steps, typename Make>
+void interleave_searches(Steps const & steps, std::size_t count, Make && make)
+{
+    struct lane
+    {
+        smem_workspace ws;
+        memory_wait wait{true, {}};
+    };
+    std::vector<lane> lanes(std::min(Lanes, count));
+    std::vector<std::optional<search_task<int>>> tasks(lanes.size());
+    std::size_t next = 0, active = 0;
+    auto const start = [&](std::size_t j) {
+        while (next < count)
+        {
+            tasks[j].emplace(make(steps, next++, lanes[j].ws, lanes[j].wait));
+            tasks[j]->start();
+            if (!tasks[j]->done())
+                return true;
+        }
+        tasks[j].reset();
+        return false;
+    };
+    for (std::size_t j = 0; j < lanes.size(); ++j)
+        active += start(j) ? 1 : 0;
+    while (active > 0)
+        for (std::size_t j = 0; j < lanes.size(); ++j)
+        {
+            if (!tasks[j])
+                continue;
+            lanes[j].wait.waiting.resume();
+            if (tasks[j]->done() && !start(j))
+                --active;
+        }
 }
 
 } // namespace detail
@@ -244,9 +412,13 @@ inline std::vector<smem> find_smems(fmd_index const & index, std::string_view re
     detail::smem_workspace ws;
     detail::encode(read, ws.codes);
     std::vector<smem> out;
+    detail::memory_wait alone;
     index.visit([&](auto const & core) {
-        detail::all_smems(core, ws.codes.data(), static_cast<std::uint32_t>(ws.codes.size()), min_occ, ws, out);
-        return 0;
+        return detail::with_search_steps(core, [&](auto const & steps) {
+            return detail::all_smems(steps, ws.codes.data(), static_cast<std::uint32_t>(ws.codes.size()), min_occ,
+                                     ws, out, alone)
+                .run();
+        });
     });
     return out;
 }
@@ -257,28 +429,63 @@ inline std::vector<smem> collect_seeds(fmd_index const & index, std::string_view
     detail::smem_workspace ws;
     detail::encode(read, ws.codes);
     std::vector<smem> out;
+    detail::memory_wait alone;
     index.visit([&](auto const & core) {
-        detail::collect_seeds(core, ws.codes.data(), static_cast<std::uint32_t>(ws.codes.size()), options, ws, out);
-        return 0;
+        return detail::with_search_steps(core, [&](auto const & steps) {
+            return detail::collect_seeds(steps, ws.codes.data(), static_cast<std::uint32_t>(ws.codes.size()), options,
+                                         ws, out, alone)
+                .run();
+        });
     });
     return out;
 }
 
-//! Seeds of many reads: one workspace, one dispatch. out[r] receives read r's seeds.
+//! Seeds of many reads: out[r] receives read r's seeds (the same as collect_seeds of each). The reads' searches
+//! are interleaved, with the index lines each next step reads prefetched; prefixes (prefix_table::build of
+//! this index), when given, saves the third pass its first steps.
 inline void collect_seeds(fmd_index const & index, std::span<std::string_view const> reads,
-                          std::vector<std::vector<smem>> & out, seed_options const & options = {})
+                          std::vector<std::vector<smem>> & out, seed_options const & options = {},
+                          prefix_table const * prefixes = nullptr)
 {
+    constexpr std::size_t lanes = 8;
     out.resize(reads.size());
-    detail::smem_workspace ws;
     index.visit([&](auto const & core) {
-        for (std::size_t r = 0; r < reads.size(); ++r)
+        return detail::with_search_steps(core, [&](auto const & steps) {
+            detail::interleave_searches<lanes>(
+                steps, reads.size(),
+                [&](auto const & st, std::size_t r, detail::smem_workspace & ws, detail::memory_wait & wait) {
+                    detail::encode(reads[r], ws.codes);
+                    return detail::collect_seeds(st, ws.codes.data(), static_cast<std::uint32_t>(ws.codes.size()),
+                                                 options, ws, out[r], wait, prefixes);
+                });
+            return 0;
+        });
+    });
+}
+
+inline prefix_table prefix_table::build(fmd_index const & index, unsigned length)
+{
+    if (length == 0 || length > 12)
+        throw invalid_argument{"fm::prefix_table: length must be 1 to 12"};
+    prefix_table t;
+    t.length_ = length;
+    index.visit([&](auto const & core) {
+        // Level by level: the entries of length j + 1 extend those of length j by each base.
+        std::vector<bi_interval> level(4), next;
+        for (unsigned c = 0; c < 4; ++c)
+            level[c] = core.init(c);
+        for (unsigned j = 1; j < length; ++j)
         {
-            detail::encode(reads[r], ws.codes);
-            detail::collect_seeds(core, ws.codes.data(), static_cast<std::uint32_t>(ws.codes.size()), options, ws,
-                                  out[r]);
+            next.resize(level.size() * 4);
+            for (std::size_t k = 0; k < level.size(); ++k)
+                for (unsigned c = 0; c < 4; ++c)
+                    next[4 * k + c] = core.extend_forward(level[k], c);
+            std::swap(level, next);
         }
+        t.entries_ = std::move(level);
         return 0;
     });
+    return t;
 }
 
 } // namespace wgskit::fm

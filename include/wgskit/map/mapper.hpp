@@ -67,6 +67,7 @@ struct workspace
     std::vector<fm::bi_interval> locate_intervals;  //!< the seeds located, in read order
     std::vector<std::uint64_t> locate_lengths;
     std::vector<std::size_t> locate_slot;           //!< per seed of the batch: its index among the located ones
+    std::vector<std::int64_t> pair_scores;          //!< scores of one pair's candidate pairings
     std::unique_ptr<align::batch_aligner> extender, local;
     detail::insert_size_stats insert_stats; //!< the distribution estimated from the last paired batch
 };
@@ -74,7 +75,8 @@ struct workspace
 class mapper
 {
 public:
-    mapper(fm::fmd_index const & index, map_options options) : index_{&index}, opt_{std::move(options)}
+    mapper(fm::fmd_index const & index, map_options options)
+        : index_{&index}, opt_{std::move(options)}, prefixes_{fm::prefix_table::build(index)}
     {
         scoring_ = align::scoring_scheme::simple(opt_.match, -opt_.mismatch, opt_.gap_open, opt_.gap_extend, -1);
         extension_.mode = align::alignment_mode::extension;
@@ -173,7 +175,7 @@ private:
             }
             views[r] = f;
         }
-        fm::collect_seeds(*index_, views, ws.seeds, opt_.seeds);
+        fm::collect_seeds(*index_, views, ws.seeds, opt_.seeds, &prefixes_);
         // The seeding passes may find one match twice (seeds come sorted by begin, end): locate it once.
         for (auto & s : ws.seeds)
             s.erase(std::unique(s.begin(), s.end(),
@@ -664,6 +666,8 @@ private:
             std::int64_t best = -1, second = -1;
             std::size_t bi = 0, bj = 0;
             std::size_t const lim = 16;
+            std::vector<std::int64_t> & pair_scores = ws.pair_scores;
+            pair_scores.clear();
             for (std::size_t a = 0; a < r1.size() && a < lim; ++a)
                 for (std::size_t b = 0; b < r2.size() && b < lim; ++b)
                 {
@@ -675,6 +679,7 @@ private:
                     double const prob = std::max(1e-300, std::erfc(ns * M_SQRT1_2));
                     auto const q = static_cast<std::int64_t>(r1[a].score + r2[b].score +
                                                              0.721 * std::log(prob) * opt_.match + 0.499);
+                    pair_scores.push_back(q);
                     if (q > best)
                         second = best, best = q, bi = a, bj = b;
                     else if (q > second)
@@ -687,7 +692,13 @@ private:
                 main1 = static_cast<std::int64_t>(bi);
                 main2 = static_cast<std::int64_t>(bj);
                 std::int64_t const sub = std::max(second, unpaired);
-                int const q_pe = detail::margin_quality(static_cast<int>(best - sub), opt_.match);
+                // As bwa: less for each other pairing within a mismatch or gap of the best, and less when the
+                // reads are repetitive (a pair in a repeat that the seeds did not cover fully is less certain).
+                int const near = std::max(opt_.match + opt_.mismatch, opt_.gap_open + opt_.gap_extend);
+                auto const n_sub = std::count_if(pair_scores.begin(), pair_scores.end(),
+                                                 [&](std::int64_t x) { return x >= best - near; }) - 1;
+                int const q_pe = detail::pair_quality(static_cast<int>(best - sub), static_cast<int>(n_sub),
+                                                      r1[0].repetitive, r2[0].repetitive, opt_.match);
                 auto se = [&](std::vector<detail::region> const & regs, std::size_t k) {
                     detail::region r = regs[k];
                     if (r.secondary_of >= 0)
@@ -746,6 +757,7 @@ private:
 
     fm::fmd_index const * index_;
     map_options opt_;
+    fm::prefix_table prefixes_; //!< first steps of the third seeding pass
     align::scoring_scheme scoring_;
     align::alignment_config extension_, local_;
 };

@@ -237,16 +237,52 @@ public:
     //! next position the dollar table records.
     std::uint64_t text_position(std::uint64_t i) const noexcept
     {
-        std::uint64_t steps = 0;
-        while (i % rate_ != 0)
+        std::uint64_t steps = 0, out = 0;
+        while (!walk_step(i, steps, out))
         {
-            if (dollar_entry const * d = occ_.dollar_at(i))
-                return d->text_position + steps;
-            unsigned const c = occ_.code_at(i);
-            i = c_[c] + occ_.rank(c, i);
-            ++steps;
         }
-        return static_cast<std::uint64_t>(sa_[i / rate_]) + steps;
+        return out;
+    }
+
+    //! One step of text_position's walk: true, with out set, when BWT index i is sampled or a separator; else
+    //! i moves one LF step back (steps counts them). For callers that interleave several walks.
+    [[gnu::always_inline]] bool walk_step(std::uint64_t & i, std::uint64_t & steps, std::uint64_t & out) const noexcept
+    {
+        if (i % rate_ == 0)
+        {
+            out = static_cast<std::uint64_t>(sa_[i / rate_]) + steps;
+            return true;
+        }
+        if (dollar_entry const * d = occ_.dollar_at(i))
+        {
+            out = d->text_position + steps;
+            return true;
+        }
+        unsigned const c = occ_.code_at(i);
+        i = c_[c] + occ_.rank(c, i);
+        ++steps;
+        return false;
+    }
+
+    //! Prefetches what the next walk_step from i reads.
+    void prefetch_walk(std::uint64_t i) const noexcept
+    {
+        if (i % rate_ == 0)
+            __builtin_prefetch(&sa_[i / rate_]);
+        else
+            occ_.prefetch(i);
+    }
+
+    //! Prefetches the lines that extend_backward(p, .) (the k side) and extend_forward(p, .) (the l side) read.
+    void prefetch_backward(bi_interval const & p) const noexcept
+    {
+        occ_.prefetch(p.k);
+        occ_.prefetch(p.k + p.s);
+    }
+    void prefetch_forward(bi_interval const & p) const noexcept
+    {
+        occ_.prefetch(p.l);
+        occ_.prefetch(p.l + p.s);
     }
 
     //! text_position() of many BWT indices into out, advanced round robin with the next line (and SA sample)
@@ -277,19 +313,9 @@ public:
             for (std::size_t j = 0; j < active;)
             {
                 lane & ln = lanes[j];
-                bool done = true;
-                if (ln.i % rate_ == 0)
-                    out[ln.query] = static_cast<std::uint64_t>(sa_[ln.i / rate_]) + ln.steps;
-                else if (dollar_entry const * d = occ_.dollar_at(ln.i))
-                    out[ln.query] = d->text_position + ln.steps;
-                else
-                {
-                    unsigned const c = occ_.code_at(ln.i);
-                    ln.i = c_[c] + occ_.rank(c, ln.i);
-                    ++ln.steps;
+                bool const done = walk_step(ln.i, ln.steps, out[ln.query]);
+                if (!done)
                     prefetch_walk(ln.i);
-                    done = false;
-                }
                 if (!done || start(ln))
                     ++j;
                 else
@@ -354,14 +380,6 @@ private:
                 hi = mid;
         }
         return lo;
-    }
-
-    void prefetch_walk(std::uint64_t i) const noexcept
-    {
-        if (i % rate_ == 0)
-            __builtin_prefetch(&sa_[i / rate_]);
-        else
-            occ_.prefetch(i);
     }
 
     file_header const * header_ = nullptr;

@@ -111,10 +111,14 @@ inline int mapping_quality(region const & r, int match, int mismatch_penalty, in
     return static_cast<int>(q * (1.0 - r.repetitive) + 0.499);
 }
 
-//! Phred-scaled probability from a score margin (bwa's raw_mapq), capped at 60.
-inline int margin_quality(int margin, int match)
+//! bwa mem's MAPQ of a pairing: the margin over the next pairing (or the unpaired placements), less the log of
+//! the number of other pairings within a mismatch of it, scaled down by the mean repetitive fraction of the reads.
+inline int pair_quality(int margin, int near_pairings, double repetitive1, double repetitive2, int match)
 {
-    int const q = static_cast<int>(6.02 * margin / match + 0.499);
-    return std::clamp(q, 0, 60);
+    int q = static_cast<int>(6.02 * margin / match + 0.499);
+    if (near_pairings > 0)
+        q -= static_cast<int>(4.343 * std::log(near_pairings + 1.0) + 0.499);
+    q = std::clamp(q, 0, 60);
+    return static_cast<int>(q * (1.0 - 0.5 * (repetitive1 + repetitive2)) + 0.499);
 }
 } // namespace wgskit::map::detail
