@@ -76,6 +76,54 @@ inline constexpr std::array<std::uint8_t, 256> base_code = [] {
 }();
 inline constexpr char base_letter[4] = {'A', 'C', 'G', 'T'};
 
+//! The A/C/G/T codes of a block in coding order (record by record, mate 1 then mate 2), for the encoder's
+//! look-ahead: it prefetches the base-model context `base_lookahead` bases before it is used.
+class acgt_cursor
+{
+public:
+    explicit acgt_cursor(std::span<mate_block const * const> mates) noexcept : mates_{mates}
+    {
+        done_ = mates.empty() || mates[0]->records.empty();
+        if (!done_)
+            seq_ = mates[0]->sequence(0);
+    }
+
+    //! The next code, or false at the end of the block.
+    bool next(unsigned & code) noexcept
+    {
+        while (!done_)
+        {
+            while (pos_ < seq_.size())
+            {
+                unsigned const c = base_code[static_cast<unsigned char>(seq_[pos_++])];
+                if (c <= 3)
+                    return code = c, true;
+            }
+            if (++mate_ == mates_.size())
+            {
+                mate_ = 0;
+                if (++record_ == mates_[0]->records.size())
+                    return done_ = true, false;
+            }
+            seq_ = mates_[mate_]->sequence(record_);
+            pos_ = 0;
+        }
+        return false;
+    }
+
+private:
+    std::span<mate_block const * const> mates_;
+    std::size_t record_{0}, pos_{0};
+    unsigned mate_{0};
+    std::string_view seq_;
+    bool done_{false};
+};
+
+//! How many bases ahead the encoder prefetches (enough to cover a DRAM miss at a few ns per base).
+inline constexpr unsigned base_lookahead = 24;
+//! How many positions ahead the encoder prefetches a read's quality contexts.
+inline constexpr unsigned quality_lookahead = 8;
+
 //! The context layout of the quality model for an alphabet of A symbols: previous quality, max of the two before,
 //! position in the read, how often the quality changed so far, and the mate.
 struct quality_context
@@ -165,6 +213,7 @@ inline std::vector<std::uint8_t> encode_block(std::span<mate_block const * const
         --base_order;
 
     std::vector<std::uint8_t> out;
+    out.reserve(bases / 2 + 4096); // FASTQ typically codes to a quarter of its size: rarely a reallocation
     put_u32(out, block_magic);
     put_u32(out, static_cast<std::uint32_t>(n));
     put_u8(out, static_cast<std::uint32_t>(mates.size()));
@@ -182,9 +231,23 @@ inline std::vector<std::uint8_t> encode_block(std::span<mate_block const * const
     std::size_t const payload_at = out.size();
 
     block_models md{base_order, static_cast<unsigned>(alphabet.size())};
+    // Two independent coders: bases in one, everything else in the other. Each symbol's coding waits for the
+    // previous symbol of its coder (range division), so coding a base and a quality side by side overlaps the
+    // two dependency chains.
+    std::size_t const main_size_at = out.size();
+    put_u64(out, 0);
+    std::size_t const main_at = out.size();
     range_encoder rc{out};
+    std::vector<std::uint8_t> base_stream;
+    base_stream.reserve(bases / 8 + 4096);
+    range_encoder rb{base_stream};
+    std::vector<std::uint32_t> qctx_of; // the quality contexts of one read, known ahead: prefetched
     std::uint32_t const mask = md.bases.mask();
     std::uint32_t ctx = 0;
+    acgt_cursor ahead{mates};
+    std::uint32_t ahead_ctx = 0; // the context base_lookahead bases after ctx
+    for (unsigned k = 0, b = 0; k < base_lookahead && ahead.next(b); ++k)
+        ahead_ctx = ((ahead_ctx << 2) | b) & mask;
     std::uint32_t prev_len[2] = {0xffffffffu, 0xffffffffu};
     for (std::size_t i = 0; i < n; ++i)
         for (unsigned mate = 0; mate < mates.size(); ++mate)
@@ -243,30 +306,42 @@ inline std::vector<std::uint8_t> encode_block(std::span<mate_block const * const
                     p = q;
                 }
             }
-            for (char c : seq)
+            qctx_of.resize(qual.size());
             {
-                unsigned const b = base_code[static_cast<unsigned char>(c)];
-                if (b > 3)
-                    continue;
-                md.bases.prefetch_after_next_two(ctx);
-                md.bases.encode(rc, ctx, b);
-                ctx = ((ctx << 2) | b) & mask;
+                unsigned q1 = 0, q2 = 0, q3 = 0, changes = 0;
+                for (std::uint32_t p = 0; p < qual.size(); ++p)
+                {
+                    unsigned const s = qsym[static_cast<unsigned char>(qual[p])];
+                    qctx_of[p] = static_cast<std::uint32_t>(md.qctx(q1, q2, q3, p, changes, mate));
+                    changes += (p > 0 && s != q1);
+                    q3 = q2;
+                    q2 = q1;
+                    q1 = s;
+                }
             }
-
-            unsigned q1 = 0, q2 = 0, q3 = 0, changes = 0;
-            for (std::uint32_t p = 0; p < qual.size(); ++p)
+            for (std::uint32_t p = 0; p < seq.size(); ++p)
             {
-                unsigned const s = qsym[static_cast<unsigned char>(qual[p])];
-                md.quals.encode(rc, md.qctx(q1, q2, q3, p, changes, mate), s);
-                changes += (p > 0 && s != q1);
-                q3 = q2;
-                q2 = q1;
-                q1 = s;
+                if (p + quality_lookahead < seq.size())
+                    md.quals.prefetch(qctx_of[p + quality_lookahead]);
+                if (unsigned const b = base_code[static_cast<unsigned char>(seq[p])]; b <= 3)
+                {
+                    md.bases.prefetch(ahead_ctx);
+                    if (unsigned a = 0; ahead.next(a))
+                        ahead_ctx = ((ahead_ctx << 2) | a) & mask;
+                    md.bases.encode(rb, ctx, b);
+                    ctx = ((ctx << 2) | b) & mask;
+                }
+                md.quals.encode(rc, qctx_of[p], qsym[static_cast<unsigned char>(qual[p])]);
             }
         }
     for (auto const * m : mates)
         md.trailer.encode(rc, m->trailer());
     rc.finish();
+    rb.finish();
+    std::uint64_t const main_size = out.size() - main_at;
+    for (int k = 0; k < 8; ++k)
+        out[main_size_at + k] = static_cast<std::uint8_t>(main_size >> (8 * k));
+    out.insert(out.end(), base_stream.begin(), base_stream.end());
     std::uint64_t const payload = out.size() - payload_at;
     for (int k = 0; k < 8; ++k)
         out[size_at + k] = static_cast<std::uint8_t>(payload >> (8 * k));
@@ -282,7 +357,8 @@ struct block_header
     std::vector<std::uint8_t> alphabet;
     std::uint64_t bytes[2]{0, 0};
     std::uint32_t crc[2]{0, 0};
-    std::span<std::uint8_t const> payload;
+    std::span<std::uint8_t const> payload;      //!< the main stream (everything but the bases)
+    std::span<std::uint8_t const> base_payload; //!< the bases' stream
     std::uint64_t size{0}; //!< header and payload
 };
 
@@ -315,8 +391,15 @@ inline bool parse_block_header(std::span<std::uint8_t const> block, block_header
     std::uint64_t payload = 0;
     if (!get_u64(in, payload) || payload > in.remaining())
         return why = "block payload size exceeds the block", false;
-    in.take(payload, h.payload);
+    std::span<std::uint8_t const> both;
+    in.take(payload, both);
     h.size = block.size() - in.remaining();
+    byte_reader streams{both};
+    std::uint64_t main_size = 0;
+    if (!get_u64(streams, main_size) || main_size > streams.remaining())
+        return why = "block stream size exceeds the payload", false;
+    streams.take(main_size, h.payload);
+    streams.take(streams.remaining(), h.base_payload);
     return true;
 }
 
@@ -335,10 +418,11 @@ inline std::string decode_block(block_header const & h, std::string * out, std::
         return "base model order too large for the block";
     block_models md{h.base_order, static_cast<unsigned>(h.alphabet.size())};
     range_decoder rc{h.payload};
+    range_decoder rb{h.base_payload};
     std::uint32_t const mask = md.bases.mask();
     std::uint32_t ctx = 0;
     std::uint32_t prev_len[2] = {0xffffffffu, 0xffffffffu};
-    std::string header, seq;
+    std::string header;
     struct run
     {
         std::uint64_t start, length;
@@ -382,21 +466,9 @@ inline std::string decode_block(block_header const & h, std::string * out, std::
             if (rc.overrun())
                 return "truncated payload";
 
-            // Bases fill the positions between the non-ACGT runs.
-            seq.clear();
-            auto decode_bases = [&](std::uint64_t until) {
-                while (seq.size() < until)
-                {
-                    md.bases.prefetch_after_next_two(ctx);
-                    unsigned const b = md.bases.decode(rc, ctx);
-                    seq += base_letter[b];
-                    ctx = ((ctx << 2) | b) & mask;
-                }
-            };
             runs.clear();
             if (flags & flag_exceptions)
             {
-                // All runs come first in the stream, then the bases around them.
                 std::uint32_t const n_runs = md.exception_runs.decode(rc);
                 if (n_runs > len)
                     return "bad exception count";
@@ -412,39 +484,55 @@ inline std::string decode_block(block_header const & h, std::string * out, std::
                     end += gap + run;
                 }
             }
-            for (auto const & x : runs)
-            {
-                decode_bases(x.start);
-                seq.append(x.length, x.byte);
-            }
-            decode_bases(len);
 
-            auto const mark = o.size();
-            o += '@';
-            o += header;
-            if (cr & 1)
-                o += '\r';
-            o += '\n';
-            o += seq;
-            if (cr & 2)
-                o += '\r';
-            o += "\n+";
-            if (extras & extra_plus_is_header)
-                o += header;
-            else
-                o += plus;
-            if (cr & 4)
-                o += '\r';
-            o += '\n';
-            if (o.size() - mark + len > room)
+            std::string_view const plus_line = (extras & extra_plus_is_header) ? std::string_view{header} : plus;
+            std::uint64_t const line1 = 1 + header.size() + (cr & 1) + 1, line3 = 1 + plus_line.size() + ((cr >> 2) & 1) + 1;
+            std::uint64_t const record = line1 + len + ((cr >> 1) & 1) + 1 + line3 + len;
+            if (record > room)
                 return "record larger than the block";
-            unsigned q1 = 0, q2 = 0, q3 = 0, changes = 0;
             if (len > 0 && symbols == 0)
                 return "qualities without a quality alphabet";
+            auto const mark = o.size();
+            o.resize(mark + record);
+            char * w = o.data() + mark;
+            *w++ = '@';
+            w = std::copy(header.begin(), header.end(), w);
+            if (cr & 1)
+                *w++ = '\r';
+            *w++ = '\n';
+            char * const seq_out = w;
+            w += len;
+            if (cr & 2)
+                *w++ = '\r';
+            *w++ = '\n';
+            *w++ = '+';
+            w = std::copy(plus_line.begin(), plus_line.end(), w);
+            if (cr & 4)
+                *w++ = '\r';
+            *w++ = '\n';
+            char * const qual_out = w;
+
+            // Bases (their own decoder) and qualities side by side; non-ACGT runs take their positions.
+            std::size_t next_run = 0;
+            std::uint64_t run_start = runs.empty() ? len : runs[0].start;
+            unsigned q1 = 0, q2 = 0, q3 = 0, changes = 0;
             for (std::uint32_t p = 0; p < len; ++p)
             {
+                if (p < run_start)
+                {
+                    md.bases.prefetch_after_next_two(ctx);
+                    unsigned const b = md.bases.decode(rb, ctx);
+                    seq_out[p] = base_letter[b];
+                    ctx = ((ctx << 2) | b) & mask;
+                }
+                else
+                {
+                    seq_out[p] = runs[next_run].byte;
+                    if (p + 1 == runs[next_run].start + runs[next_run].length)
+                        run_start = ++next_run < runs.size() ? runs[next_run].start : len;
+                }
                 unsigned const s = md.quals.decode(rc, md.qctx(q1, q2, q3, p, changes, mate));
-                o += static_cast<char>(h.alphabet[s]);
+                qual_out[p] = static_cast<char>(h.alphabet[s]);
                 changes += (p > 0 && s != q1);
                 q3 = q2;
                 q2 = q1;
@@ -456,13 +544,13 @@ inline std::string decode_block(block_header const & h, std::string * out, std::
                 o += '\n';
             if (o.size() > h.bytes[mate])
                 return "record larger than the block";
-            if (rc.overrun())
+            if (rc.overrun() || rb.overrun())
                 return "truncated payload";
         }
     for (unsigned m = 0; m < h.mates; ++m)
         if (!md.trailer.decode(rc, out[m], h.bytes[m] - out[m].size()))
             return "bad trailer";
-    if (rc.overrun())
+    if (rc.overrun() || rb.overrun())
         return "truncated payload";
     for (unsigned m = 0; m < h.mates; ++m)
     {

@@ -24,7 +24,7 @@ namespace wgskit::codec::fastq::detail
 inline constexpr char file_magic[6] = {'W', 'G', 'S', 'K', 'F', 'Q'};
 inline constexpr char tail_magic[8] = {'W', 'F', 'Q', 'E', 'N', 'D', '\1', '\0'};
 inline constexpr std::uint32_t index_magic = 0x49514657u; // "WFQI"
-inline constexpr std::uint8_t format_version = 1;
+inline constexpr std::uint8_t format_version = 2;
 inline constexpr std::size_t file_header_size = 16;
 inline constexpr std::size_t tail_size = 16;
 

@@ -94,6 +94,17 @@ public:
     void read(mate_block & out, std::size_t max_records)
     {
         out.clear();
+        if (!done_)
+            next(out);
+        // Room for the whole block from the first record's size: growing the buffer record by record would copy
+        // it over and over (capacity is kept when the caller reuses `out`).
+        if (out.records.size() == 1 && max_records > 1)
+        {
+            std::size_t const guess = (out.bytes.size() + out.bytes.size() / 8 + 16) * std::min<std::size_t>(max_records, 1u << 20);
+            if (out.bytes.capacity() < guess && guess <= (std::size_t{1} << 31))
+                out.bytes.reserve(guess);
+            out.records.reserve(std::min<std::size_t>(max_records, 1u << 20));
+        }
         while (out.records.size() < max_records && !done_)
             next(out);
     }

@@ -16,6 +16,12 @@
 #include <span>
 #include <vector>
 
+#include <wgskit/core/platform.hpp>
+
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
+
 namespace wgskit::codec::fastq::detail
 {
 
@@ -174,7 +180,9 @@ private:
     }
 };
 
-//! Adaptive models over a run-time alphabet size (<= 256), many contexts in one flat table.
+//! Adaptive models over a run-time alphabet size (<= 256), many contexts in one flat table. A context's row
+//! holds its total first, then the counts: one model is one or two cache lines, and rows() lets the encoder
+//! prefetch a context it knows ahead.
 class context_models
 {
 public:
@@ -184,43 +192,49 @@ public:
     void reset(std::size_t n_contexts, unsigned symbols, unsigned step)
     {
         symbols_ = symbols;
+        stride_ = symbols + 1;
         step_ = step;
-        freq_.assign(n_contexts * symbols, 1);
-        total_.assign(n_contexts, symbols);
+        table_.assign(n_contexts * stride_, 1);
+        for (std::size_t c = 0; c < n_contexts; ++c)
+            table_[c * stride_] = static_cast<std::uint16_t>(symbols);
     }
 
     unsigned symbols() const noexcept { return symbols_; }
 
+    void prefetch(std::size_t ctx) const noexcept { __builtin_prefetch(table_.data() + ctx * stride_); }
+
     void encode(range_encoder & rc, std::size_t ctx, unsigned sym) noexcept
     {
-        std::uint16_t * f = freq_.data() + ctx * symbols_;
+        std::uint16_t * row = table_.data() + ctx * stride_;
+        std::uint16_t * f = row + 1;
         std::uint32_t cum = 0;
         for (unsigned s = 0; s < sym; ++s)
             cum += f[s];
-        rc.encode(cum, f[sym], total_[ctx]);
-        update(ctx, f, sym);
+        rc.encode(cum, f[sym], row[0]);
+        update(row, sym);
     }
 
     unsigned decode(range_decoder & rc, std::size_t ctx) noexcept
     {
-        std::uint16_t * f = freq_.data() + ctx * symbols_;
-        std::uint32_t const t = rc.target(total_[ctx]);
+        std::uint16_t * row = table_.data() + ctx * stride_;
+        std::uint16_t const * f = row + 1;
+        std::uint32_t const t = rc.target(row[0]);
         std::uint32_t cum = 0;
         unsigned s = 0;
         while (s + 1 < symbols_ && cum + f[s] <= t)
             cum += f[s++];
         rc.consume(cum, f[s]);
-        update(ctx, f, s);
+        update(row, s);
         return s;
     }
 
 private:
-    void update(std::size_t ctx, std::uint16_t * f, unsigned sym) noexcept
+    void update(std::uint16_t * row, unsigned sym) noexcept
     {
+        std::uint16_t * f = row + 1;
         f[sym] = static_cast<std::uint16_t>(f[sym] + step_);
-        std::uint32_t & total = total_[ctx];
-        total += step_;
-        if (total > max_total - step_)
+        std::uint32_t total = row[0] + step_;
+        if (WGSKIT_UNLIKELY(total > max_total - step_))
         {
             total = 0;
             for (unsigned s = 0; s < symbols_; ++s)
@@ -229,36 +243,73 @@ private:
                 total += f[s];
             }
         }
+        row[0] = static_cast<std::uint16_t>(total);
     }
 
     unsigned symbols_{2};
+    unsigned stride_{3};
     unsigned step_{16};
-    std::vector<std::uint16_t> freq_;
-    std::vector<std::uint32_t> total_;
+    std::vector<std::uint16_t> table_;
+};
+
+//! The base model's table, one per thread and kept between blocks: a fresh 64 MB table per block would cost
+//! 16k page faults, and transparent huge pages (asked for where Linux offers them) spare a TLB miss per base.
+//! Only one base_model may live per thread at a time (encode_block / decode_block each make one).
+class base_table_storage
+{
+public:
+    static std::uint32_t * get(std::size_t words)
+    {
+        thread_local base_table_storage cache;
+        if (cache.words_ < words)
+        {
+            cache.data_.reset();
+            cache.words_ = 0;
+            std::size_t const align = words * 4 >= huge_page ? huge_page : 64;
+            std::size_t const bytes = (words * 4 + align - 1) / align * align;
+            cache.data_.reset(static_cast<std::uint32_t *>(std::aligned_alloc(align, bytes)));
+            if (!cache.data_)
+                throw std::bad_alloc{};
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+            if (align == huge_page)
+                ::madvise(cache.data_.get(), bytes, MADV_HUGEPAGE); // a hint: failure only costs speed
+#endif
+            cache.words_ = words;
+        }
+        return cache.data_.get();
+    }
+
+private:
+    static constexpr std::size_t huge_page = std::size_t{2} << 20;
+    struct free_deleter
+    {
+        void operator()(std::uint32_t * p) const noexcept { std::free(p); }
+    };
+    std::unique_ptr<std::uint32_t[], free_deleter> data_;
+    std::size_t words_{0};
 };
 
 //! Order-k model for bases 0..3: four 8-bit counts per context (2^(2k) contexts), packed in one 32-bit word so a
-//! context costs one memory access. The table is larger than the caches for k >= 10, so callers prefetch: the 16
-//! contexts two bases ahead of ctx, ((ctx << 4) | b1 b2), fill exactly one 64-byte line.
+//! context costs one memory access. The table is larger than the caches for k >= 10, so callers prefetch: the
+//! encoder knows the bases ahead and prefetches the exact context many bases early; the decoder can only
+//! prefetch the 16 contexts two bases ahead of ctx, ((ctx << 4) | b1 b2), which fill exactly one 64-byte line.
 class base_model
 {
 public:
     explicit base_model(unsigned order) :
         mask_{(std::uint32_t{1} << (2 * order)) - 1},
-        counts_{static_cast<std::uint32_t *>(std::aligned_alloc(64, std::max<std::size_t>(64, (std::size_t{mask_} + 1) * 4)))}
+        counts_{base_table_storage::get(std::max<std::size_t>(16, std::size_t{mask_} + 1))}
     {
-        if (!counts_)
-            throw std::bad_alloc{};
-        std::fill_n(counts_.get(), std::size_t{mask_} + 1, 0x01010101u);
+        std::fill_n(counts_, std::size_t{mask_} + 1, 0x01010101u);
     }
 
     std::uint32_t mask() const noexcept { return mask_; }
 
     //! Brings the contexts two bases after ctx into the cache.
-    void prefetch_after_next_two(std::uint32_t ctx) const noexcept
-    {
-        __builtin_prefetch(counts_.get() + ((ctx << 4) & mask_));
-    }
+    void prefetch_after_next_two(std::uint32_t ctx) const noexcept { __builtin_prefetch(counts_ + ((ctx << 4) & mask_)); }
+
+    //! Brings context ctx into the cache.
+    void prefetch(std::uint32_t ctx) const noexcept { __builtin_prefetch(counts_ + ctx); }
 
     void encode(range_encoder & rc, std::uint32_t ctx, unsigned base) noexcept
     {
@@ -286,7 +337,7 @@ public:
     }
 
 private:
-    void load(std::uint32_t ctx, std::uint8_t (&c)[4]) const noexcept { std::memcpy(c, counts_.get() + ctx, 4); }
+    void load(std::uint32_t ctx, std::uint8_t (&c)[4]) const noexcept { std::memcpy(c, counts_ + ctx, 4); }
 
     void update(std::uint32_t ctx, std::uint8_t (&c)[4], unsigned base) noexcept
     {
@@ -294,17 +345,12 @@ private:
             for (auto & x : c)
                 x = static_cast<std::uint8_t>((x + 1) >> 1);
         c[base] = static_cast<std::uint8_t>(c[base] + step);
-        std::memcpy(counts_.get() + ctx, c, 4);
+        std::memcpy(counts_ + ctx, c, 4);
     }
-
-    struct free_deleter
-    {
-        void operator()(std::uint32_t * p) const noexcept { std::free(p); }
-    };
 
     static constexpr unsigned step = 4;
     std::uint32_t mask_;
-    std::unique_ptr<std::uint32_t[], free_deleter> counts_;
+    std::uint32_t * counts_;
 };
 
 } // namespace wgskit::codec::fastq::detail

@@ -8,6 +8,7 @@
 #include <wgskit/core/platform.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <array>
 #include <cstdint>
 #include <cstring>
@@ -64,18 +65,42 @@ inline encoder_symbol make_encoder_symbol(std::uint32_t start, std::uint32_t fre
     return e;
 }
 
-//! Encodes one symbol into x, writing renormalisation words backwards at *ptr.
+//! Encodes one symbol into x, writing renormalisation words backwards at *ptr. Branchless: for data of more
+//! than a bit a symbol (names), where renormalisation is frequent and a branch on it mispredicts often; on
+//! well-compressible data (qualities) the branch is predictable and cheaper than the extra dependency.
+template <bool Branchless>
 WGSKIT_ALWAYS_INLINE void encode_symbol(std::uint32_t & x, std::uint8_t *& ptr, encoder_symbol const & s) noexcept
 {
-    // Branch-free: on incompressible data the renormalisation is a coin toss. The word is always stored below
-    // ptr (the buffer has room), but ptr only moves over it when it counts.
-    bool const renorm = x >= s.x_max;
-    ptr[-2] = static_cast<std::uint8_t>(x);
-    ptr[-1] = static_cast<std::uint8_t>(x >> 8);
-    ptr -= renorm ? 2 : 0;
-    x = renorm ? x >> 16 : x;
+    if constexpr (Branchless)
+    {
+        // The word is always stored below ptr (the buffer has room), but ptr only moves over it when it counts.
+        // Arithmetic rather than ?:, which GCC compiles back into a branch.
+        std::uint32_t const renorm = x >= s.x_max;
+        ptr[-2] = static_cast<std::uint8_t>(x);
+        ptr[-1] = static_cast<std::uint8_t>(x >> 8);
+        ptr -= 2 * renorm;
+        x >>= 16 * renorm;
+    }
+    else if (x >= s.x_max)
+    {
+        ptr -= 2;
+        ptr[0] = static_cast<std::uint8_t>(x);
+        ptr[1] = static_cast<std::uint8_t>(x >> 8);
+        x >>= 16;
+    }
     std::uint32_t const q = static_cast<std::uint32_t>((std::uint64_t{x} * s.rcp_freq) >> s.rcp_shift);
     x = x + s.bias + q * s.cmpl_freq;
+}
+
+//! The bits that symbols with these counts take under the normalised frequencies f (total 2^bits). Over a bit a
+//! symbol, the encoder renormalises often enough that the branch-free step pays.
+inline double coded_bits(frequencies const & counts, frequencies const & f, unsigned bits)
+{
+    double coded = 0;
+    for (int s = 0; s < 256; ++s)
+        if (counts[s] && f[s])
+            coded += counts[s] * (bits - std::log2(static_cast<double>(f[s])));
+    return coded;
 }
 
 inline std::array<encoder_symbol, 256> make_encoder_table(frequencies const & f, unsigned bits)
@@ -91,23 +116,58 @@ inline std::array<encoder_symbol, 256> make_encoder_table(frequencies const & f,
     return t;
 }
 
-//! Backward output area for one encoding: room for a 16-bit word per symbol plus the states.
+//! Encoder scratch memory kept per thread between calls: the order-1 tables (1.8 MB) and the backward buffer
+//! allocated fresh on every call cost more in page faults than coding a block of qualities or names takes.
+//! Users run one after the other (a nested order-0 encoding of an order-1 table finishes before the order-1
+//! data is coded), never two at once.
+struct encoder_workspace
+{
+    std::vector<frequencies> counts, freqs;
+    std::vector<std::array<encoder_symbol, 256>> tables;
+    std::unique_ptr<std::uint8_t[]> backward;
+    std::size_t backward_size{0};
+
+    static encoder_workspace & of_this_thread()
+    {
+        thread_local encoder_workspace w;
+        return w;
+    }
+};
+
+//! Backward output area for one encoding: room for a 16-bit word per symbol plus the states. Up to 64 MB come
+//! from the thread's workspace; larger ones are allocated for the call (and not kept).
 class backward_buffer
 {
 public:
-    explicit backward_buffer(std::size_t symbols, unsigned states) :
-        size_{2 * symbols + 4 * states + 16},
-        data_{new std::uint8_t[size_]}
-    {}
-    std::uint8_t * end() noexcept { return data_.get() + size_; }
+    explicit backward_buffer(std::size_t symbols, unsigned states) : size_{2 * symbols + 4 * states + 16}
+    {
+        auto & w = encoder_workspace::of_this_thread();
+        if (size_ > max_kept)
+        {
+            own_.reset(new std::uint8_t[size_]);
+            data_ = own_.get();
+            return;
+        }
+        if (w.backward_size < size_)
+        {
+            w.backward.reset();
+            w.backward_size = 0;
+            w.backward.reset(new std::uint8_t[size_]);
+            w.backward_size = size_;
+        }
+        data_ = w.backward.get();
+    }
+    std::uint8_t * end() noexcept { return data_ + size_; }
     void append_from(std::uint8_t const * ptr, std::vector<std::uint8_t> & out) const
     {
-        out.insert(out.end(), ptr, static_cast<std::uint8_t const *>(data_.get() + size_));
+        out.insert(out.end(), ptr, static_cast<std::uint8_t const *>(data_ + size_));
     }
 
 private:
+    static constexpr std::size_t max_kept = std::size_t{64} << 20;
     std::size_t size_;
-    std::unique_ptr<std::uint8_t[]> data_;
+    std::uint8_t * data_{nullptr};
+    std::unique_ptr<std::uint8_t[]> own_;
 };
 
 inline void flush_states(std::uint32_t const * x, unsigned n, std::uint8_t *& ptr) noexcept
@@ -141,7 +201,7 @@ inline frequencies histogram(std::span<std::uint8_t const> in)
 
 // The N states' symbols in reverse: the partial last round first, then whole rounds (N fixed: no division).
 // Byte stores may alias anything: the pointers and states live in locals the compiler can keep in registers.
-template <unsigned N>
+template <unsigned N, bool Branchless>
 void encode_order0_states(std::span<std::uint8_t const> in, std::array<encoder_symbol, 256> const & table,
                           std::uint8_t *& out_ptr)
 {
@@ -150,10 +210,10 @@ void encode_order0_states(std::span<std::uint8_t const> in, std::array<encoder_s
     std::fill_n(x, N, state_lower_bound);
     std::size_t const whole = in.size() / N * N;
     for (std::size_t i = in.size(); i-- > whole;)
-        encode_symbol(x[i - whole], ptr, table[in[i]]);
+        encode_symbol<Branchless>(x[i - whole], ptr, table[in[i]]);
     for (std::size_t i = whole; i > 0; i -= N)
         for (unsigned j = N; j-- > 0;)
-            encode_symbol(x[j], ptr, table[in[i - N + j]]);
+            encode_symbol<Branchless>(x[j], ptr, table[in[i - N + j]]);
     flush_states(x, N, ptr);
     out_ptr = ptr;
 }
@@ -163,16 +223,18 @@ inline void encode_order0(std::span<std::uint8_t const> in, unsigned n_states, s
 {
     if (in.empty())
         return;
-    frequencies const f = normalise(histogram(in), order0_bits);
+    frequencies const counts = histogram(in);
+    frequencies const f = normalise(counts, order0_bits);
     write_frequencies0(out, f);
     auto const table = make_encoder_table(f, order0_bits);
 
     backward_buffer buf{in.size(), n_states};
     std::uint8_t * ptr = buf.end();
+    bool const branchless = coded_bits(counts, f, order0_bits) > static_cast<double>(in.size());
     if (n_states == 32)
-        encode_order0_states<32>(in, table, ptr);
+        branchless ? encode_order0_states<32, true>(in, table, ptr) : encode_order0_states<32, false>(in, table, ptr);
     else
-        encode_order0_states<4>(in, table, ptr);
+        branchless ? encode_order0_states<4, true>(in, table, ptr) : encode_order0_states<4, false>(in, table, ptr);
     buf.append_from(ptr, out);
 }
 
@@ -247,7 +309,7 @@ void for_each_order1_context(std::span<std::uint8_t const> in, unsigned n_states
         visit(p, p == 0 ? std::uint8_t{0} : in[p - 1]);
 }
 
-template <unsigned N>
+template <unsigned N, bool Branchless>
 void encode_order1_states(std::span<std::uint8_t const> in, std::vector<std::array<encoder_symbol, 256>> const & table,
                           std::uint8_t *& out_ptr)
 {
@@ -258,12 +320,12 @@ void encode_order1_states(std::span<std::uint8_t const> in, std::vector<std::arr
     std::size_t const region = len / N;
     // The decoder's last steps are the remainder (last state); before them the regions in lock-step.
     for (std::size_t p = len; p-- > region * N;)
-        encode_symbol(x[N - 1], ptr, table[p == 0 ? 0 : in[p - 1]][in[p]]);
+        encode_symbol<Branchless>(x[N - 1], ptr, table[p == 0 ? 0 : in[p - 1]][in[p]]);
     for (std::size_t i = region; i-- > 0;)
         for (unsigned j = N; j-- > 0;)
         {
             std::size_t const p = j * region + i;
-            encode_symbol(x[j], ptr, table[i == 0 ? 0 : in[p - 1]][in[p]]);
+            encode_symbol<Branchless>(x[j], ptr, table[i == 0 ? 0 : in[p - 1]][in[p]]);
         }
     flush_states(x, N, ptr);
     out_ptr = ptr;
@@ -274,33 +336,44 @@ inline void encode_order1(std::span<std::uint8_t const> in, unsigned n_states, s
 {
     if (in.empty())
         return;
-    std::vector<frequencies> counts(256, frequencies{});
+    auto & w = encoder_workspace::of_this_thread();
+    auto & counts = w.counts;
+    counts.assign(256, frequencies{});
     frequencies alphabet{};
     alphabet[0] = 1; // every state starts in context 0
     for_each_order1_context(in, n_states, [&](std::size_t p, std::uint8_t ctx) {
         ++counts[ctx][in[p]];
         alphabet[in[p]] = 1;
     });
-    std::vector<frequencies> f(256, frequencies{});
-    std::vector<std::array<encoder_symbol, 256>> table(256);
+    // Only contexts that occur are (re)built: the coder never looks at the others' stale rows.
+    auto & f = w.freqs;
+    auto & table = w.tables;
+    f.resize(256);
+    table.resize(256);
+    double coded = 0; // bits
     for (int ctx = 0; ctx < 256; ++ctx)
     {
         bool any = false;
         for (auto c : counts[ctx])
             any = any || c != 0;
         if (!alphabet[ctx] || !any)
+        {
+            f[ctx] = frequencies{};
             continue;
+        }
         f[ctx] = normalise(counts[ctx], order1_bits);
         table[ctx] = make_encoder_table(f[ctx], order1_bits);
+        coded += coded_bits(counts[ctx], f[ctx], order1_bits);
     }
     write_frequencies1(out, alphabet, f);
 
     backward_buffer buf{in.size(), n_states};
     std::uint8_t * ptr = buf.end();
+    bool const branchless = coded > static_cast<double>(in.size());
     if (n_states == 32)
-        encode_order1_states<32>(in, table, ptr);
+        branchless ? encode_order1_states<32, true>(in, table, ptr) : encode_order1_states<32, false>(in, table, ptr);
     else
-        encode_order1_states<4>(in, table, ptr);
+        branchless ? encode_order1_states<4, true>(in, table, ptr) : encode_order1_states<4, false>(in, table, ptr);
     buf.append_from(ptr, out);
 }
 
@@ -516,7 +589,10 @@ inline decode_status decode_order1(byte_reader & in, std::size_t len, unsigned n
     if (len == 0)
         return decode_status::ok;
     unsigned bits = 12;
-    std::vector<std::uint32_t> slots;
+    // Per-context tables (16 KB each) in memory kept per thread: growing a fresh vector context by context
+    // copied and page-faulted its way to a megabyte on every call. Nothing else uses it while this call runs.
+    thread_local std::vector<std::uint32_t> slots;
+    slots.reserve(std::size_t{256} << order1_bits);
     std::array<std::int16_t, 256> index;
     if (auto st = read_frequencies1(in, bits, slots, index); st != decode_status::ok)
         return st;
