@@ -4,6 +4,7 @@
 # shifted by k*SHIFT bases and renamed, so that duplicates stay as in the original. Prints wall time, peak RSS
 # and output size from /usr/bin/time -v, and checks that the outputs agree.
 #   bench/scripts/sort_vs_samtools.sh BUILD_DIR [WORK_DIR] [COPIES]
+# On a real mapped BAM (interleaved rounds, CPU seconds, duplicate sets): bench/scripts/sort_real_vs_samtools.sh.
 set -euo pipefail
 BUILD=${1:?build dir}
 WORK=${2:-/tmp/wgskit_sort_bench}

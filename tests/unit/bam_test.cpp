@@ -288,18 +288,18 @@ TEST_CASE("bam BAM and SAM files round trip", "[bam]")
     CHECK_FALSE(fs::exists(dir / "never.bam"));
 }
 
-TEST_CASE("bam coordinate sort: samtools order, stable, spills and cleans up", "[bam]")
+namespace
 {
-    temp_dir dir;
-    auto h = test_header();
-    std::mt19937 rng{12345};
-    INFO("seed 12345");
+
+//! n records on chr1, chr2 or unplaced at positions below max_pos, some unmapped, either strand, named r<i>.
+std::vector<bam::record> random_sort_input(std::mt19937 & rng, int n, int max_pos)
+{
     std::vector<bam::record> input;
-    for (int i = 0; i < 3000; ++i)
+    for (int i = 0; i < n; ++i)
     {
         int tid = static_cast<int>(rng() % 3) - 1;
         bool unmapped = tid < 0 || rng() % 10 == 0;
-        int pos = tid < 0 ? -1 : static_cast<int>(rng() % 500);
+        int pos = tid < 0 ? -1 : static_cast<int>(rng() % static_cast<unsigned>(max_pos));
         std::uint16_t f = (unmapped ? bam::flag::unmapped : 0) | (rng() % 2 ? bam::flag::reverse : 0);
         std::vector<std::uint32_t> cigar;
         if (!unmapped)
@@ -308,12 +308,30 @@ TEST_CASE("bam coordinate sort: samtools order, stable, spills and cleans up", "
         name += std::to_string(i);
         input.push_back(bam::record::from_fields({name, f, tid, pos, 1, cigar, -1, -1, 0, "ACGT", {}}));
     }
-    auto expected = input;
-    std::stable_sort(expected.begin(), expected.end(), [](auto const & a, auto const & b) {
+    return input;
+}
+
+//! samtools sort's order by a plain stable sort.
+std::vector<bam::record> samtools_order(std::vector<bam::record> records)
+{
+    std::stable_sort(records.begin(), records.end(), [](auto const & a, auto const & b) {
         auto ka = std::tuple{static_cast<std::uint32_t>(a.tid()), a.pos(), a.has_flag(bam::flag::reverse)};
         auto kb = std::tuple{static_cast<std::uint32_t>(b.tid()), b.pos(), b.has_flag(bam::flag::reverse)};
         return ka < kb;
     });
+    return records;
+}
+
+} // namespace
+
+TEST_CASE("bam coordinate sort: samtools order, stable, spills and cleans up", "[bam]")
+{
+    temp_dir dir;
+    auto h = test_header();
+    std::mt19937 rng{12345};
+    INFO("seed 12345");
+    std::vector<bam::record> input = random_sort_input(rng, 3000, 500);
+    auto expected = samtools_order(input);
     for (std::size_t memory : {std::size_t{1} << 30, std::size_t{20000}})
     {
         INFO("memory " << memory);
@@ -469,4 +487,71 @@ TEST_CASE("bam BAI index and region queries", "[bam]")
     }
     CHECK(idx.query("chr22").size() == n_placed);
     CHECK_THROWS_AS(idx.query("chrZ:1-10"), invalid_argument);
+}
+
+TEST_CASE("bam coordinate sort: BAM input without decoding, memory bound, long CIGAR", "[bam]")
+{
+    temp_dir dir;
+    auto h = test_header();
+    std::mt19937 rng{2024};
+    INFO("seed 2024");
+    std::vector<bam::record> input = random_sort_input(rng, 2000, 50000);
+    for (std::size_t i = 0; i < input.size(); ++i)
+        input[i].set_tag_int("XI", static_cast<std::int64_t>(i));
+    // One record larger than the whole memory budget, with a CIGAR of more than 65,535 operations (CG tag).
+    {
+        std::vector<std::uint32_t> cigar;
+        for (int k = 0; k < 35000; ++k)
+        {
+            cigar.push_back(bam::cigar_op(bam::cigar_code::M, 1));
+            cigar.push_back(bam::cigar_op(bam::cigar_code::I, 1));
+        }
+        input.push_back(bam::record::from_fields({"long", 0, 0, 500, 60, cigar, -1, -1, 0, std::string(70000, 'A'), {}}));
+    }
+    std::string unsorted = dir / "in.bam";
+    {
+        bam::writer w{unsorted, h};
+        for (auto const & r : input)
+            w.write(r);
+        w.close();
+    }
+    auto expected = samtools_order(input);
+    for (std::size_t memory : {std::size_t{1} << 30, std::size_t{20000}})
+    {
+        INFO("memory " << memory);
+        bam::vector_sink out;
+        {
+            bam::reader in{unsorted};
+            bam::coordinate_sorter sorter{h, out, {memory, 1, dir / "run"}};
+            std::string_view rec;
+            std::uint64_t n = 0, over = 0;
+            while (in.read_encoded(rec))
+            {
+                sorter.write_encoded(rec);
+                ++n;
+                over += sorter.held() > memory && rec.size() < memory; // only a lone oversized record may exceed
+            }
+            CHECK(n == input.size());
+            CHECK(over == 0);
+            sorter.finish();
+            if (memory < 100000)
+                CHECK(sorter.runs() > 5);
+        }
+        REQUIRE(out.records.size() == expected.size());
+        std::size_t same = 0;
+        for (std::size_t i = 0; i < expected.size(); ++i)
+            same += out.records[i].qname() == expected[i].qname() &&
+                    out.records[i].variable_data() == expected[i].variable_data() &&
+                    out.records[i].flag() == expected[i].flag() && out.records[i].n_cigar() == expected[i].n_cigar();
+        CHECK(same == expected.size());
+        CHECK(std::distance(fs::directory_iterator{dir.path}, fs::directory_iterator{}) == 1); // in.bam only
+    }
+    // A corrupt record in the input is rejected before it reaches the sorter.
+    {
+        std::string bytes;
+        bam::detail::encode_record(input[0], bytes);
+        bytes[4] = 9; // tid 9: out of range
+        CHECK_THROWS_AS(bam::detail::validate_record(std::string_view{bytes}.substr(4), h.reference_count(), "x", 1),
+                        parse_error);
+    }
 }

@@ -148,19 +148,10 @@ public:
     {
         if (bam_)
         {
-            std::size_t have = in_->ensure(4);
-            if (have == 0)
+            std::string_view b = next_bam_record();
+            if (b.empty())
                 return false;
-            ++n_;
-            if (have < 4)
-                throw parse_error{path_, n_, "truncated BAM record (block_size)"};
-            auto size = detail::load<std::uint32_t>(in_->data());
-            if (size < detail::fixed_record_size || size > (1u << 30))
-                throw parse_error{path_, n_, "implausible BAM block_size " + std::to_string(size)};
-            if (in_->ensure(4 + std::size_t{size}) < 4 + std::size_t{size})
-                throw parse_error{path_, n_, "truncated BAM record"};
-            detail::decode_record({in_->data() + 4, size}, header_.reference_count(), r, path_, n_);
-            in_->skip(4 + std::size_t{size});
+            detail::decode_record(b.substr(4), header_.reference_count(), r, path_, n_);
             return true;
         }
         while (true)
@@ -179,10 +170,49 @@ public:
         }
     }
 
+    //! The next record in its BAM encoding (block_size, then the body), validated as read() validates, without
+    //! decoding it (SAM input is parsed and encoded). rec stays valid until the next call; false at the end.
+    bool read_encoded(std::string_view & rec)
+    {
+        if (!bam_)
+        {
+            if (!read(sam_record_))
+                return false;
+            encoded_.clear();
+            detail::encode_record(sam_record_, encoded_);
+            rec = encoded_;
+            return true;
+        }
+        rec = next_bam_record();
+        if (rec.empty())
+            return false;
+        detail::validate_record(rec.substr(4), header_.reference_count(), path_, n_);
+        return true;
+    }
+
     //! The BGZF reader underneath (BAM/BGZF files only; for indexed access), else nullptr.
     codec::bgzf::reader * bgzf() noexcept { return bgzf_.get(); }
 
 private:
+    //! The next record's bytes (block_size + body), checked for size only; empty at the end.
+    std::string_view next_bam_record()
+    {
+        std::size_t have = in_->ensure(4);
+        if (have == 0)
+            return {};
+        ++n_;
+        if (have < 4)
+            throw parse_error{path_, n_, "truncated BAM record (block_size)"};
+        auto size = detail::load<std::uint32_t>(in_->data());
+        if (size < detail::fixed_record_size || size > (1u << 30))
+            throw parse_error{path_, n_, "implausible BAM block_size " + std::to_string(size)};
+        if (in_->ensure(4 + std::size_t{size}) < 4 + std::size_t{size})
+            throw parse_error{path_, n_, "truncated BAM record"};
+        std::string_view b{in_->data(), 4 + std::size_t{size}};
+        in_->skip(b.size()); // the bytes stay in the buffer until the next ensure()
+        return b;
+    }
+
     void read_bam_header()
     {
         bam_ = true;
@@ -245,6 +275,8 @@ private:
     bool bam_{false};
     bool pending_{false};
     std::string line_;
+    record sam_record_;   // read_encoded on SAM input
+    std::string encoded_; // its encoding
     std::uint64_t n_{0};
 };
 

@@ -308,7 +308,7 @@ private:
 
     void start_background()
     {
-        output_ = std::make_unique<detail::bounded_queue<detail::inflated_block>>(2 * opt_.threads + 2);
+        output_ = std::make_unique<detail::bounded_queue<detail::inflated_block>>(detail::blocks_per_thread * opt_.threads + 2);
         background_ = std::thread{[this] {
             struct stopped
             {
@@ -317,7 +317,7 @@ private:
             try
             {
                 run_ordered_pipeline<detail::raw_block, detail::inflated_block>(
-                    pipeline_options{opt_.threads, 0},
+                    pipeline_options{opt_.threads, detail::blocks_per_thread * opt_.threads},
                     [&](detail::raw_block & raw) {
                         if (cut_failed)
                             return false;

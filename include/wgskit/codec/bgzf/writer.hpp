@@ -156,12 +156,12 @@ private:
 
     void start_background()
     {
-        input_ = std::make_unique<detail::bounded_queue<std::string>>(2 * opt_.threads + 2);
+        input_ = std::make_unique<detail::bounded_queue<std::string>>(detail::blocks_per_thread * opt_.threads + 2);
         background_ = std::thread{[this] {
             try
             {
                 run_ordered_pipeline<std::string, std::string>(
-                    pipeline_options{opt_.threads, 0},
+                    pipeline_options{opt_.threads, detail::blocks_per_thread * opt_.threads},
                     [this](std::string & block) {
                         auto next = input_->pop();
                         if (!next)

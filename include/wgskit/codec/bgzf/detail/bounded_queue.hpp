@@ -12,6 +12,10 @@
 namespace wgskit::codec::bgzf::detail
 {
 
+//! Blocks queued and in flight per worker thread. Deep enough that on a loaded machine a thread that gets the CPU
+//! finds a run of blocks to work on instead of waiting for the next hand-off (64 KiB each: ~1 MiB per thread).
+inline constexpr std::size_t blocks_per_thread = 8;
+
 template <typename T>
 class bounded_queue
 {
