@@ -79,6 +79,30 @@ inline std::uint8_t direction_at(std::uint8_t const * dirs, std::int64_t const *
     return dirs[base[i + j] + j];
 }
 
+//! Loads and stores of an anti-diagonal's rows: whole and aligned (score only, rows start at a vector boundary) or
+//! from the exact first cell (traceback). Shared by the global/extension and the local anti-diagonal kernels.
+template <typename B, bool Aligned>
+struct diagonal_rows
+{
+    template <typename T>
+    static B load(T const * p) noexcept
+    {
+        if constexpr (Aligned)
+            return B::load_aligned(p);
+        else
+            return B::load_unaligned(p);
+    }
+
+    template <typename T>
+    static void store(B const & v, T * p) noexcept
+    {
+        if constexpr (Aligned)
+            v.store_aligned(p);
+        else
+            v.store_unaligned(p);
+    }
+};
+
 template <class Arch>
 struct diagonal_kernel
 {
@@ -202,13 +226,7 @@ dp_outcome run(std::uint8_t const * query, std::uint32_t m, std::uint8_t const *
     // anti-diagonal reads from lo - 1 up, and sets that cell itself when it is not one of this one's cells.
     // The direction rows (Trace) are packed and start exactly at lo.
     constexpr bool aligned_rows = !Trace;
-    auto const load_row = [](T const * p) { return aligned_rows ? B::load_aligned(p) : B::load_unaligned(p); };
-    auto const store_row = [](B const & v, T * p) {
-        if constexpr (aligned_rows)
-            v.store_aligned(p);
-        else
-            v.store_unaligned(p);
-    };
+    using rows = diagonal_rows<B, aligned_rows>;
 
     dp_outcome out;
     // Global / semi-global: H along the band's lower edge (i, i - band), upper edge (j - band, j), the last row
@@ -293,22 +311,22 @@ dp_outcome run(std::uint8_t const * query, std::uint32_t m, std::uint8_t const *
         std::int64_t const first = aligned_rows ? span.lo & ~static_cast<std::int64_t>(L - 1) : span.lo;
         for (std::int64_t j = first; j <= span.hi; j += static_cast<std::int64_t>(L))
         {
-            B const qv = B::load_unaligned(qrev + (q_shift + j)), tv = load_row(tcol + j);
+            B const qv = B::load_unaligned(qrev + (q_shift + j)), tv = rows::load(tcol + j);
             B s = xsimd::select(qv == tv, v_match, v_mismatch);
             if (!uniform_n)
                 s = xsimd::select((qv | tv) > v_three, v_n, s); // codes 0..4: an N makes the OR 4..7 (xsimd 8.1's
                                                                  // 8-bit != misbehaves at -O2 on sse/avx2)
             B const u1 = B::load_unaligned(pa[0] + j - 1), x1 = B::load_unaligned(pa[2] + j - 1);
-            B const v1 = load_row(pa[1] + j), y1 = load_row(pa[3] + j);
+            B const v1 = rows::load(pa[1] + j), y1 = rows::load(pa[3] + j);
             B const ae = x1 + u1, af = y1 + v1;
             B const z = xsimd::max(s, xsimd::max(ae, af));
-            store_row(z - v1, ca[0] + j);
-            store_row(z - u1, ca[1] + j);
+            rows::store(z - v1, ca[0] + j);
+            rows::store(z - u1, ca[1] + j);
             // Saturating: next to a sentinel, ae - z may leave 8 bits (and must end at -o).
-            store_row(xsimd::max(xsimd::ssub(ae, z), v_neg_o) - v_e, ca[2] + j);
-            store_row(xsimd::max(xsimd::ssub(af, z), v_neg_o) - v_e, ca[3] + j);
+            rows::store(xsimd::max(xsimd::ssub(ae, z), v_neg_o) - v_e, ca[2] + j);
+            rows::store(xsimd::max(xsimd::ssub(af, z), v_neg_o) - v_e, ca[3] + j);
             if constexpr (ext)
-                store_row(z, zbuf + j);
+                rows::store(z, zbuf + j);
             if constexpr (Trace)
             {
                 // The reference's rules: diagonal, then E, then F; a gap extends only when strictly better.

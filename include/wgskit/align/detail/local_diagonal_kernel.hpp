@@ -130,13 +130,7 @@ dp_outcome run(std::uint8_t const * query, std::uint32_t m, std::uint8_t const *
     // whole and aligned (as in diagonal_kernel: the cells below lo are garbage that nothing reads; the next two
     // anti-diagonals read from lo - 1 up and set that cell themselves when it is not one of this one's).
     constexpr bool aligned_rows = !Trace;
-    auto const load_row = [](T const * p) { return aligned_rows ? B::load_aligned(p) : B::load_unaligned(p); };
-    auto const store_row = [](B const & v, T * p) {
-        if constexpr (aligned_rows)
-            v.store_aligned(p);
-        else
-            v.store_unaligned(p);
-    };
+    using rows = diagonal_rows<B, aligned_rows>;
 
     diagonal_span prev{1, 0};
     std::int64_t last_r = 1; // the last anti-diagonal whose maxima are stored
@@ -175,20 +169,20 @@ dp_outcome run(std::uint8_t const * query, std::uint32_t m, std::uint8_t const *
         // One vector of cells from column j; Edge: lanes below lo or past hi hold no cell and must not reach the
         // maxima.
         auto const cells = [&](std::int64_t j, auto edge) {
-            B const qv = B::load_unaligned(qrev + (q_shift + j)), tv = load_row(tcol + j);
+            B const qv = B::load_unaligned(qrev + (q_shift + j)), tv = rows::load(tcol + j);
             B s = xsimd::select(qv == tv, v_match, v_mismatch);
             if (!uniform_n)
                 s = xsimd::select((qv | tv) > v_three, v_n, s);
             B const hl = B::load_unaligned(h1 + j - 1), el = B::load_unaligned(e1 + j - 1);
-            B const hu = load_row(h1 + j), fu = load_row(f1 + j);
+            B const hu = rows::load(h1 + j), fu = rows::load(f1 + j);
             B const e_ext = xsimd::ssub(el, v_e), e_open = xsimd::ssub(hl, v_oe);
             B const f_ext = xsimd::ssub(fu, v_e), f_open = xsimd::ssub(hu, v_oe);
             B const ev = xsimd::max(e_ext, e_open), fv = xsimd::max(f_ext, f_open);
             B const dv = xsimd::sadd(B::load_unaligned(h2 + j - 1), s);
             B const h = xsimd::max(xsimd::max(dv, ev), xsimd::max(fv, v_zero));
-            store_row(h, hc + j);
-            store_row(ev, ec + j);
-            store_row(fv, fc + j);
+            rows::store(h, hc + j);
+            rows::store(ev, ec + j);
+            rows::store(fv, fc + j);
             B hm = h;
             if constexpr (decltype(edge)::value)
                 hm = xsimd::select(jv >= B(static_cast<T>(span.lo)) && jv <= B(static_cast<T>(span.hi)), h, v_zero);
