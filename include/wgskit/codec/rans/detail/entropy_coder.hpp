@@ -470,9 +470,14 @@ inline decode_status decode_order0(byte_reader & in, std::size_t len, unsigned n
     return check_final_states(x, n_states);
 }
 
-//! Reads an order-1 table into per-context decoder tables (index[ctx] < 0: no table).
-inline decode_status read_frequencies1(byte_reader & in, unsigned & bits, std::vector<std::uint32_t> & slots,
-                                       std::array<std::int16_t, 256> & index)
+//! Room for the order-1 decoder tables of every context at the largest table size.
+inline constexpr std::size_t order1_slots = std::size_t{256} << order1_bits;
+
+//! Reads an order-1 table into per-context decoder tables: context c's at slots + (c << bits), context_base[c]
+//! = c << bits, or no_context_table for a context without one (its slots are left as they were). slots: room for
+//! order1_slots entries.
+inline decode_status read_frequencies1(byte_reader & in, unsigned & bits, std::uint32_t * slots,
+                                       std::array<std::uint32_t, 256> & context_base)
 {
     std::uint32_t header;
     if (!in.u8(header))
@@ -499,8 +504,7 @@ inline decode_status read_frequencies1(byte_reader & in, unsigned & bits, std::v
     frequencies alphabet;
     if (auto st = read_alphabet(table_in, alphabet); st != decode_status::ok)
         return st;
-    index.fill(-1);
-    slots.clear();
+    context_base.fill(no_context_table);
     for (int ctx = 0; ctx < 256; ++ctx)
     {
         if (!alphabet[ctx])
@@ -528,37 +532,38 @@ inline decode_status read_frequencies1(byte_reader & in, unsigned & bits, std::v
             continue; // a context never followed by anything
         if (!scale_to_total(f, bits))
             return decode_status::bad_frequencies;
-        index[ctx] = static_cast<std::int16_t>(slots.size() >> bits);
-        slots.resize(slots.size() + (std::size_t{1} << bits));
-        build_decoder_table(f, slots.data() + slots.size() - (std::size_t{1} << bits));
+        context_base[ctx] = static_cast<std::uint32_t>(ctx) << bits;
+        build_decoder_table(f, slots + context_base[ctx]);
     }
     if (!(header & 1))
         in = table_in;
     return decode_status::ok;
 }
 
+//! Finishes order-1 decoding from round i (state j writes out[j * region + i], in context last[j]).
 template <unsigned N>
-decode_status decode_order1_states(std::uint32_t const * slots, std::array<std::int16_t, 256> const & index,
-                                   unsigned bits, std::uint32_t * states, std::uint8_t const *& in_ptr,
-                                   std::uint8_t const * end, std::size_t len, std::uint8_t * out)
+decode_status decode_order1_states(std::uint32_t const * slots, std::uint32_t const * context_base, unsigned bits,
+                                   std::uint32_t * states, std::uint8_t const * last_in, std::uint8_t const *& in_ptr,
+                                   std::uint8_t const * end, std::size_t i, std::size_t len, std::uint8_t * out)
 {
     local_decoder_state<N> local{states, in_ptr};
     auto & x = local.x;
     auto & p = local.p;
     std::uint32_t const mask = (1u << bits) - 1;
     std::size_t const region = len / N;
-    std::uint8_t last[N] = {};
-    // One step of state j writing position pos; false on a context without a table.
+    std::uint32_t last[N]; // wider than bytes: no zero-extension on the dependency chain
+    std::copy_n(last_in, N, last);
+    // One step of state j writing position pos; false on a context without a table. The table's place follows
+    // from the context alone (c << bits), so the check is off the dependency chain x -> slot -> x.
     auto step = [&](unsigned j, std::size_t pos) {
-        std::int16_t const t = index[last[j]];
-        if (t < 0)
+        if (context_base[last[j]] == no_context_table) [[unlikely]]
             return false;
-        std::uint32_t const slot = slots[(std::size_t{static_cast<std::uint16_t>(t)} << bits) + (x[j] & mask)];
-        out[pos] = last[j] = static_cast<std::uint8_t>(slot);
+        std::uint32_t const slot = slots[(last[j] << bits) + (x[j] & mask)];
+        out[pos] = static_cast<std::uint8_t>(slot);
+        last[j] = slot & 0xffu;
         x[j] = decode_step(x[j], slot, bits);
         return true;
     };
-    std::size_t i = 0;
     for (; i < region && static_cast<std::size_t>(end - p) >= 2 * N; ++i)
         for (unsigned j = 0; j < N; ++j)
         {
@@ -589,20 +594,29 @@ inline decode_status decode_order1(byte_reader & in, std::size_t len, unsigned n
     if (len == 0)
         return decode_status::ok;
     unsigned bits = 12;
-    // Per-context tables (16 KB each) in memory kept per thread: growing a fresh vector context by context
-    // copied and page-faulted its way to a megabyte on every call. Nothing else uses it while this call runs.
-    thread_local std::vector<std::uint32_t> slots;
-    slots.reserve(std::size_t{256} << order1_bits);
-    std::array<std::int16_t, 256> index;
-    if (auto st = read_frequencies1(in, bits, slots, index); st != decode_status::ok)
+    // Per-context tables (16 KB each) in memory kept per thread, context c's at c << bits: only the pages of
+    // contexts that occur are ever touched. Nothing else uses it while this call runs.
+    thread_local std::unique_ptr<std::uint32_t[]> const slots{new std::uint32_t[order1_slots]};
+    std::array<std::uint32_t, 256> context_base;
+    if (auto st = read_frequencies1(in, bits, slots.get(), context_base); st != decode_status::ok)
         return st;
     std::uint32_t x[32];
     if (auto st = read_states(in, x, n_states); st != decode_status::ok)
         return st;
     std::uint8_t const * p = in.position();
     std::uint8_t const * const end = p + in.remaining();
-    auto const st = n_states == 32 ? decode_order1_states<32>(slots.data(), index, bits, x, p, end, len, out)
-                                   : decode_order1_states<4>(slots.data(), index, bits, x, p, end, len, out);
+    std::uint8_t last[32] = {}; // every state starts in context 0
+    decode_status st;
+    if (n_states == 32)
+    {
+        // The SIMD kernel's whole rounds, then the scalar code from where it stopped (the tail, a missing context).
+        std::size_t const done = simd::dispatch<rans_x32_kernel>([&](auto kernel) {
+            return kernel.decode_order1(slots.get(), context_base.data(), bits, x, last, p, end, len / 32, out);
+        });
+        st = decode_order1_states<32>(slots.get(), context_base.data(), bits, x, last, p, end, done, len, out);
+    }
+    else
+        st = decode_order1_states<4>(slots.get(), context_base.data(), bits, x, last, p, end, 0, len, out);
     if (st != decode_status::ok)
         return st;
     std::span<std::uint8_t const> rest;
