@@ -42,7 +42,7 @@ inline std::vector<std::uint8_t> compress(std::span<std::uint8_t const> in, unsi
     if ((flags & stripe) && ((flags >> 8) & 0xff) == 1)
         throw invalid_argument{"rans::compress: STRIPE needs at least 2 ways"};
     std::vector<std::uint8_t> out;
-    out.reserve(in.size() / 2 + 64);
+    out.reserve(in.size() + in.size() / 16 + 1024); // no regrowth: names take over half their size
     detail::encode_stream(in, flags, out);
     return out;
 }

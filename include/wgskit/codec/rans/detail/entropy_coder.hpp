@@ -418,7 +418,7 @@ inline decode_status check_final_states(std::uint32_t const * x, unsigned n)
 }
 
 //! Finishes order-0 decoding from symbol i: whole rounds, then the careful tail.
-template <unsigned N>
+template <unsigned N, bool Branchless>
 decode_status decode_order0_states(std::uint32_t const * table, std::uint32_t * states, std::uint8_t const *& in_ptr,
                                    std::uint8_t const * end, std::size_t i, std::size_t len, std::uint8_t * out)
 {
@@ -426,7 +426,7 @@ decode_status decode_order0_states(std::uint32_t const * table, std::uint32_t * 
     auto & x = local.x;
     auto & p = local.p;
     constexpr std::uint32_t mask = (1u << order0_bits) - 1;
-    i = decode_order0_rounds<N>(table, x, p, end, i, len, out);
+    i = decode_order0_rounds<N, Branchless>(table, x, p, end, i, len, out);
     for (unsigned j = static_cast<unsigned>(i % N); i < len; ++i, j = (j + 1 == N) ? 0 : j + 1)
     {
         std::uint32_t const slot = table[x[j] & mask];
@@ -459,10 +459,12 @@ inline decode_status decode_order0(byte_reader & in, std::size_t len, unsigned n
         // The 32-way rounds are the SIMD kernel's; the tail (and rounds it left) the scalar code's.
         std::size_t const done = simd::dispatch<rans_x32_kernel>(
             [&](auto kernel) { return kernel.decode_order0(table->data(), x, p, end, len, out); });
-        st = decode_order0_states<32>(table->data(), x, p, end, done, len, out);
+        st = decode_order0_states<32, true>(table->data(), x, p, end, done, len, out);
     }
+    else if (renormalise_branchless(static_cast<std::size_t>(end - p), len))
+        st = decode_order0_states<4, true>(table->data(), x, p, end, 0, len, out);
     else
-        st = decode_order0_states<4>(table->data(), x, p, end, 0, len, out);
+        st = decode_order0_states<4, false>(table->data(), x, p, end, 0, len, out);
     if (st != decode_status::ok)
         return st;
     std::span<std::uint8_t const> rest;
@@ -541,7 +543,7 @@ inline decode_status read_frequencies1(byte_reader & in, unsigned & bits, std::u
 }
 
 //! Finishes order-1 decoding from round i (state j writes out[j * region + i], in context last[j]).
-template <unsigned N>
+template <unsigned N, bool Branchless>
 decode_status decode_order1_states(std::uint32_t const * slots, std::uint32_t const * context_base, unsigned bits,
                                    std::uint32_t * states, std::uint8_t const * last_in, std::uint8_t const *& in_ptr,
                                    std::uint8_t const * end, std::size_t i, std::size_t len, std::uint8_t * out)
@@ -565,12 +567,12 @@ decode_status decode_order1_states(std::uint32_t const * slots, std::uint32_t co
         return true;
     };
     for (; i < region && static_cast<std::size_t>(end - p) >= 2 * N; ++i)
+    {
         for (unsigned j = 0; j < N; ++j)
-        {
             if (!step(j, j * region + i))
                 return local.finish(decode_status::missing_context);
-            renormalise_unchecked(x[j], p);
-        }
+        renormalise_round<N, Branchless>(x, p);
+    }
     for (; i < region; ++i)
         for (unsigned j = 0; j < N; ++j)
         {
@@ -613,10 +615,12 @@ inline decode_status decode_order1(byte_reader & in, std::size_t len, unsigned n
         std::size_t const done = simd::dispatch<rans_x32_kernel>([&](auto kernel) {
             return kernel.decode_order1(slots.get(), context_base.data(), bits, x, last, p, end, len / 32, out);
         });
-        st = decode_order1_states<32>(slots.get(), context_base.data(), bits, x, last, p, end, done, len, out);
+        st = decode_order1_states<32, true>(slots.get(), context_base.data(), bits, x, last, p, end, done, len, out);
     }
+    else if (renormalise_branchless(static_cast<std::size_t>(end - p), len))
+        st = decode_order1_states<4, true>(slots.get(), context_base.data(), bits, x, last, p, end, 0, len, out);
     else
-        st = decode_order1_states<4>(slots.get(), context_base.data(), bits, x, last, p, end, 0, len, out);
+        st = decode_order1_states<4, false>(slots.get(), context_base.data(), bits, x, last, p, end, 0, len, out);
     if (st != decode_status::ok)
         return st;
     std::span<std::uint8_t const> rest;

@@ -1,9 +1,9 @@
 // SIMD kernels of the 32-way rANS Nx16 decoders (order-0 and order-1): the 32 states sit in vector lanes (4, 8
 // or 16 per register), the decoder-table slots are gathered, and the state update is one multiply-add per lane.
 // Renormalisation hands the next 16-bit words to the lanes that need one, in lane order as the format requires:
-// the words are loaded contiguously and expanded into those lanes (AVX-512 expand; a permutation looked up by
-// the lane mask on AVX2 and SSE4.2; xsimd has neither). Order-1 gathers, per lane, the offset of the current
-// context's table as well (contexts are the previous symbols, one region of the output per state).
+// the words are loaded contiguously and expanded into those lanes by a permutation looked up by the lane mask
+// (AVX2 and SSE4.2 intrinsics: xsimd has no expand). AVX-512 machines run the AVX2 code (see lane_arch).
+// Order-1 gathers from the table of each lane's context (the previous symbol; one output region per state).
 #pragma once
 
 #include <algorithm>
@@ -65,8 +65,8 @@ inline std::size_t decode_x32_order1_rounds_scalar(std::uint32_t const * slots, 
             std::uint32_t const slot = slots[(std::uint32_t{last[j]} << bits) + (x[j] & mask)];
             out[j * region + i] = last[j] = static_cast<std::uint8_t>(slot);
             x[j] = decode_step(x[j], slot, bits);
-            renormalise_unchecked(x[j], p);
         }
+        renormalise_round<32, true>(x, p);
     }
     local.write_back();
     return i;
@@ -155,15 +155,7 @@ WGSKIT_ALWAYS_INLINE xsimd::batch<std::uint32_t, Arch> renormalise_lanes(xsimd::
     static_assert(state_lower_bound == 1u << 15);
     auto const need = (v >> 15) == u32(0u); // v < L, exact for unsigned lanes
 #if WGSKIT_RANS_X86
-    if constexpr (is_at_least<Arch, xsimd::avx512f>)
-    {
-        __mmask16 const m = need;
-        __m512i const words = _mm512_cvtepu16_epi32(_mm256_loadu_si256(reinterpret_cast<__m256i const *>(p)));
-        __m512i const w = _mm512_maskz_expand_epi32(m, words);
-        p += 2 * std::popcount(static_cast<unsigned>(m));
-        return _mm512_mask_or_epi32(v, m, _mm512_slli_epi32(v, 16), w);
-    }
-    else if constexpr (is_at_least<Arch, xsimd::avx2>)
+    if constexpr (is_at_least<Arch, xsimd::avx2>)
     {
         __m256i const needv = need;
         unsigned const m = static_cast<unsigned>(_mm256_movemask_ps(_mm256_castsi256_ps(needv)));
@@ -200,9 +192,7 @@ template <class Arch>
 WGSKIT_ALWAYS_INLINE void store_low_bytes(xsimd::batch<std::uint32_t, Arch> s, std::uint8_t * out) noexcept
 {
 #if WGSKIT_RANS_X86
-    if constexpr (is_at_least<Arch, xsimd::avx512f>)
-        _mm_storeu_si128(reinterpret_cast<__m128i *>(out), _mm512_cvtepi32_epi8(s));
-    else if constexpr (is_at_least<Arch, xsimd::avx2>)
+    if constexpr (is_at_least<Arch, xsimd::avx2>)
     {
         __m256i const low = _mm256_shuffle_epi8(
             s, _mm256_setr_epi8(0, 4, 8, 12, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 0, 4, 8, 12, -1, -1, -1,
