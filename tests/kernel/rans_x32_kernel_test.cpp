@@ -113,9 +113,13 @@ decoded1 run1(std::vector<std::uint8_t> const & data, damage const & d, Decode &
     unsigned bits = 0;
     std::vector<std::uint32_t> slots(rd::order1_slots);
     std::array<std::uint32_t, 256> context_base;
-    REQUIRE(rd::read_frequencies1(in, bits, slots.data(), context_base) == rd::decode_status::ok);
+    bool complete = false;
+    REQUIRE(rd::read_frequencies1(in, bits, slots.data(), context_base, complete) == rd::decode_status::ok);
     if (d.drop_context >= 0)
+    {
         context_base[static_cast<std::size_t>(d.drop_context)] = rd::no_context_table;
+        complete = false;
+    }
     decoded1 r;
     r.states.resize(32);
     REQUIRE(rd::read_states(in, r.states.data(), 32) == rd::decode_status::ok);
@@ -130,7 +134,7 @@ decoded1 run1(std::vector<std::uint8_t> const & data, damage const & d, Decode &
     std::uint8_t const * const end = p + body.size() - std::min(d.input_cut, body.size());
     r.out.assign(data.size(), 0xAA);
     r.last.assign(32, 0);
-    r.rounds = decode(slots.data(), context_base.data(), bits, r.states.data(), r.last.data(), p, end,
+    r.rounds = decode(slots.data(), context_base.data(), !complete, bits, r.states.data(), r.last.data(), p, end,
                       data.size() / 32, r.out.data());
     r.consumed = static_cast<std::size_t>(p - body.data());
     return r;

@@ -477,9 +477,9 @@ inline constexpr std::size_t order1_slots = std::size_t{256} << order1_bits;
 
 //! Reads an order-1 table into per-context decoder tables: context c's at slots + (c << bits), context_base[c]
 //! = c << bits, or no_context_table for a context without one (its slots are left as they were). slots: room for
-//! order1_slots entries.
+//! order1_slots entries. complete: whether every context decoding can reach (0 and the alphabet) has a table.
 inline decode_status read_frequencies1(byte_reader & in, unsigned & bits, std::uint32_t * slots,
-                                       std::array<std::uint32_t, 256> & context_base)
+                                       std::array<std::uint32_t, 256> & context_base, bool & complete)
 {
     std::uint32_t header;
     if (!in.u8(header))
@@ -537,6 +537,9 @@ inline decode_status read_frequencies1(byte_reader & in, unsigned & bits, std::u
         context_base[ctx] = static_cast<std::uint32_t>(ctx) << bits;
         build_decoder_table(f, slots + context_base[ctx]);
     }
+    complete = context_base[0] != no_context_table;
+    for (int ctx = 0; ctx < 256; ++ctx)
+        complete = complete && (!alphabet[ctx] || context_base[ctx] != no_context_table);
     if (!(header & 1))
         in = table_in;
     return decode_status::ok;
@@ -600,7 +603,8 @@ inline decode_status decode_order1(byte_reader & in, std::size_t len, unsigned n
     // contexts that occur are ever touched. Nothing else uses it while this call runs.
     thread_local std::unique_ptr<std::uint32_t[]> const slots{new std::uint32_t[order1_slots]};
     std::array<std::uint32_t, 256> context_base;
-    if (auto st = read_frequencies1(in, bits, slots.get(), context_base); st != decode_status::ok)
+    bool complete = false;
+    if (auto st = read_frequencies1(in, bits, slots.get(), context_base, complete); st != decode_status::ok)
         return st;
     std::uint32_t x[32];
     if (auto st = read_states(in, x, n_states); st != decode_status::ok)
@@ -613,7 +617,7 @@ inline decode_status decode_order1(byte_reader & in, std::size_t len, unsigned n
     {
         // The SIMD kernel's whole rounds, then the scalar code from where it stopped (the tail, a missing context).
         std::size_t const done = simd::dispatch<rans_x32_kernel>([&](auto kernel) {
-            return kernel.decode_order1(slots.get(), context_base.data(), bits, x, last, p, end, len / 32, out);
+            return kernel.decode_order1(slots.get(), context_base.data(), !complete, bits, x, last, p, end, len / 32, out);
         });
         st = decode_order1_states<32, true>(slots.get(), context_base.data(), bits, x, last, p, end, done, len, out);
     }

@@ -2,7 +2,7 @@
 // or 16 per register), the decoder-table slots are gathered, and the state update is one multiply-add per lane.
 // Renormalisation hands the next 16-bit words to the lanes that need one, in lane order as the format requires:
 // the words are loaded contiguously and expanded into those lanes by a permutation looked up by the lane mask
-// (AVX2 and SSE4.2 intrinsics: xsimd has no expand). AVX-512 machines run the AVX2 code (see lane_arch).
+// (AVX2 and SSE4.2 intrinsics: xsimd has no expand), or AVX-512VL's expand on 8 lanes (see lane_arch).
 // Order-1 gathers from the table of each lane's context (the previous symbol; one output region per state).
 #pragma once
 
@@ -45,9 +45,12 @@ inline std::size_t decode_x32_rounds_scalar(std::uint32_t const * table, std::ui
 //! Scalar reference: whole order-1 rounds (state j writes out[j * region + i]) from i = 0 while i < region, the
 //! input holds 64 more bytes and every state's context (last[j]) has a table. slots: the tables, each 2^bits
 //! entries, context c's at c << bits; context_base[c]: c << bits, or no_context_table for a context without a
-//! table. Updates the states, last and p; returns the number of rounds decoded.
+//! table. check_contexts false: the caller guarantees that every context the tables can produce (and every
+//! last[j]) has a table, and the SIMD kernels then skip the check (the result is the same; this reference always
+//! checks). Updates the states, last and p; returns the number of rounds decoded.
 inline std::size_t decode_x32_order1_rounds_scalar(std::uint32_t const * slots, std::uint32_t const * context_base,
-                                                   unsigned bits, std::uint32_t * states, std::uint8_t * last,
+                                                   bool /*check_contexts*/, unsigned bits, std::uint32_t * states,
+                                                   std::uint8_t * last,
                                                    std::uint8_t const *& in_ptr, std::uint8_t const * end,
                                                    std::size_t region, std::uint8_t * out) noexcept
 {
@@ -79,9 +82,10 @@ struct rans_x32_kernel
     static std::size_t decode_order0(std::uint32_t const * table, std::uint32_t * states, std::uint8_t const *& in_ptr,
                                      std::uint8_t const * end, std::size_t len, std::uint8_t * out) noexcept;
     //! As decode_x32_order1_rounds_scalar.
-    static std::size_t decode_order1(std::uint32_t const * slots, std::uint32_t const * context_base, unsigned bits,
-                                     std::uint32_t * states, std::uint8_t * last, std::uint8_t const *& in_ptr,
-                                     std::uint8_t const * end, std::size_t region, std::uint8_t * out) noexcept;
+    static std::size_t decode_order1(std::uint32_t const * slots, std::uint32_t const * context_base,
+                                     bool check_contexts, unsigned bits, std::uint32_t * states, std::uint8_t * last,
+                                     std::uint8_t const *& in_ptr, std::uint8_t const * end, std::size_t region,
+                                     std::uint8_t * out) noexcept;
 };
 
 template <>
@@ -92,11 +96,13 @@ struct rans_x32_kernel<simd::scalar>
     {
         return decode_x32_rounds_scalar(table, states, in_ptr, end, len, out);
     }
-    static std::size_t decode_order1(std::uint32_t const * slots, std::uint32_t const * context_base, unsigned bits,
-                                     std::uint32_t * states, std::uint8_t * last, std::uint8_t const *& in_ptr,
-                                     std::uint8_t const * end, std::size_t region, std::uint8_t * out) noexcept
+    static std::size_t decode_order1(std::uint32_t const * slots, std::uint32_t const * context_base,
+                                     bool check_contexts, unsigned bits, std::uint32_t * states, std::uint8_t * last,
+                                     std::uint8_t const *& in_ptr, std::uint8_t const * end, std::size_t region,
+                                     std::uint8_t * out) noexcept
     {
-        return decode_x32_order1_rounds_scalar(slots, context_base, bits, states, last, in_ptr, end, region, out);
+        return decode_x32_order1_rounds_scalar(slots, context_base, check_contexts, bits, states, last, in_ptr, end,
+                                               region, out);
     }
 };
 
@@ -140,22 +146,33 @@ alignas(64) inline constexpr auto expand_shuffles4 = make_expand_shuffles4();
 template <class Arch, class Base>
 inline constexpr bool is_at_least = std::is_base_of_v<Base, Arch> || std::is_same_v<Base, Arch>;
 
-//! The vectors the kernels use on Arch. AVX-512 machines run the 256-bit code: on the AMD EPYC (Zen 4) we measure
-//! on, 16-lane gathers and expands made the order-0 kernel 25% slower than 8-lane AVX2 ones.
+//! The vectors the kernels use on Arch. AVX-512 machines run 8 lanes (with AVX-512VL's mask compare and expand):
+//! on the AMD EPYC (Zen 4) we measure on, 16 lanes were as fast for order-0 and 30% slower for order-1.
 template <class Arch>
 using lane_arch = std::conditional_t<is_at_least<Arch, xsimd::avx512f>, xsimd::avx2, Arch>;
 
 //! Renormalises the lanes below L with the next words at p (in lane order) and advances p. Reads up to
 //! 2 * lanes bytes at p.
 template <class Arch>
-WGSKIT_ALWAYS_INLINE xsimd::batch<std::uint32_t, Arch> renormalise_lanes(xsimd::batch<std::uint32_t, Arch> v,
-                                                                         std::uint8_t const *& p) noexcept
+WGSKIT_ALWAYS_INLINE xsimd::batch<std::uint32_t, lane_arch<Arch>>
+renormalise_lanes(xsimd::batch<std::uint32_t, lane_arch<Arch>> v, std::uint8_t const *& p) noexcept
 {
-    using u32 = xsimd::batch<std::uint32_t, Arch>;
+    using u32 = xsimd::batch<std::uint32_t, lane_arch<Arch>>;
     static_assert(state_lower_bound == 1u << 15);
     auto const need = (v >> 15) == u32(0u); // v < L, exact for unsigned lanes
 #if WGSKIT_RANS_X86
-    if constexpr (is_at_least<Arch, xsimd::avx2>)
+    if constexpr (is_at_least<Arch, xsimd::avx512f>)
+    {
+        // AVX-512VL on 8 lanes: a mask compare and an expand, no table lookup on the dependency chain.
+        __m256i const x = v;
+        __mmask8 const m = _mm256_cmplt_epu32_mask(x, _mm256_set1_epi32(static_cast<int>(state_lower_bound)));
+        __m256i const words = _mm256_cvtepu16_epi32(_mm_loadu_si128(reinterpret_cast<__m128i const *>(p)));
+        __m256i const w = _mm256_maskz_expand_epi32(m, words);
+        p += 2 * std::popcount(static_cast<unsigned>(m));
+        (void) need;
+        return _mm256_mask_or_epi32(x, m, _mm256_slli_epi32(x, 16), w);
+    }
+    else if constexpr (is_at_least<Arch, xsimd::avx2>)
     {
         __m256i const needv = need;
         unsigned const m = static_cast<unsigned>(_mm256_movemask_ps(_mm256_castsi256_ps(needv)));
@@ -187,34 +204,42 @@ WGSKIT_ALWAYS_INLINE xsimd::batch<std::uint32_t, Arch> renormalise_lanes(xsimd::
     }
 }
 
-//! Stores the low byte of every lane to out[0 .. lanes).
-template <class Arch>
-WGSKIT_ALWAYS_INLINE void store_low_bytes(xsimd::batch<std::uint32_t, Arch> s, std::uint8_t * out) noexcept
+//! Stores the low byte of every lane of the groups (lanes 0 .. 31 in order) to out[0 .. 32), packing them
+//! down to bytes in registers.
+template <class Arch, std::size_t Groups>
+WGSKIT_ALWAYS_INLINE void store_symbols(xsimd::batch<std::uint32_t, Arch> const (&s)[Groups], std::uint8_t * out) noexcept
 {
 #if WGSKIT_RANS_X86
-    if constexpr (is_at_least<Arch, xsimd::avx2>)
+if constexpr (is_at_least<Arch, xsimd::avx2> && Groups == 4)
     {
-        __m256i const low = _mm256_shuffle_epi8(
-            s, _mm256_setr_epi8(0, 4, 8, 12, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, 0, 4, 8, 12, -1, -1, -1,
-                                -1, -1, -1, -1, -1, -1, -1, -1, -1));
-        std::uint32_t const a = static_cast<std::uint32_t>(_mm256_extract_epi32(low, 0));
-        std::uint32_t const b = static_cast<std::uint32_t>(_mm256_extract_epi32(low, 4));
-        std::memcpy(out, &a, 4);
-        std::memcpy(out + 4, &b, 4);
+        __m256i const low = _mm256_set1_epi32(0xff);
+        // packus works within 128-bit halves: the dwords come out as lanes 0-3, 8-11, 16-19, 24-27, 4-7, ...
+        __m256i const a = _mm256_packus_epi32(_mm256_and_si256(s[0], low), _mm256_and_si256(s[1], low));
+        __m256i const b = _mm256_packus_epi32(_mm256_and_si256(s[2], low), _mm256_and_si256(s[3], low));
+        __m256i const bytes = _mm256_permutevar8x32_epi32(_mm256_packus_epi16(a, b), _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7));
+        _mm256_storeu_si256(reinterpret_cast<__m256i *>(out), bytes);
     }
-    else if constexpr (is_at_least<Arch, xsimd::sse4_2>)
+    else if constexpr (is_at_least<Arch, xsimd::sse4_2> && Groups == 8)
     {
-        __m128i const low = _mm_shuffle_epi8(s, _mm_setr_epi8(0, 4, 8, 12, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1));
-        std::uint32_t const a = static_cast<std::uint32_t>(_mm_cvtsi128_si32(low));
-        std::memcpy(out, &a, 4);
+        __m128i const low = _mm_set1_epi32(0xff);
+        for (std::size_t h = 0; h < 2; ++h)
+        {
+            __m128i const a = _mm_packus_epi32(_mm_and_si128(s[4 * h], low), _mm_and_si128(s[4 * h + 1], low));
+            __m128i const b = _mm_packus_epi32(_mm_and_si128(s[4 * h + 2], low), _mm_and_si128(s[4 * h + 3], low));
+            _mm_storeu_si128(reinterpret_cast<__m128i *>(out + 16 * h), _mm_packus_epi16(a, b));
+        }
     }
     else
 #endif
     {
-        alignas(64) std::uint32_t x[xsimd::batch<std::uint32_t, Arch>::size];
-        s.store_aligned(x);
-        for (std::size_t k = 0; k < s.size; ++k)
-            out[k] = static_cast<std::uint8_t>(x[k]);
+        constexpr std::size_t lanes = xsimd::batch<std::uint32_t, Arch>::size;
+        alignas(64) std::uint32_t x[lanes];
+        for (std::size_t g = 0; g < Groups; ++g)
+        {
+            s[g].store_aligned(x);
+            for (std::size_t k = 0; k < lanes; ++k)
+                out[g * lanes + k] = static_cast<std::uint8_t>(x[k]);
+        }
     }
 }
 
@@ -232,7 +257,13 @@ template <class Arch>
 WGSKIT_ALWAYS_INLINE xsimd::batch<std::uint32_t, Arch> gather(std::uint32_t const * base,
                                                               xsimd::batch<std::uint32_t, Arch> index) noexcept
 {
-    return xsimd::batch<std::uint32_t, Arch>::gather(base, xsimd::bitwise_cast<xsimd::batch<std::int32_t, Arch>>(index));
+#if WGSKIT_RANS_X86
+    // xsimd 8.1 emulates this gather with lane extracts and inserts.
+    if constexpr (is_at_least<Arch, xsimd::avx2>)
+        return _mm256_i32gather_epi32(reinterpret_cast<int const *>(base), index, 4);
+    else
+#endif
+        return xsimd::batch<std::uint32_t, Arch>::gather(base, xsimd::bitwise_cast<xsimd::batch<std::int32_t, Arch>>(index));
 }
 } // namespace x32_body
 
@@ -259,9 +290,9 @@ std::size_t rans_x32_kernel<Arch>::decode_order0(std::uint32_t const * table, st
         for (std::size_t g = 0; g < groups; ++g)
         {
             v[g] = x32_body::decode_step_lanes(v[g], s[g], order0_bits);
-            x32_body::store_low_bytes(s[g], out + i + g * lanes);
-            v[g] = x32_body::renormalise_lanes(v[g], p);
+            v[g] = x32_body::renormalise_lanes<Arch>(v[g], p);
         }
+        x32_body::store_symbols(s, out + i);
     }
     for (std::size_t g = 0; g < groups; ++g)
         v[g].store_unaligned(states + g * lanes);
@@ -271,7 +302,8 @@ std::size_t rans_x32_kernel<Arch>::decode_order0(std::uint32_t const * table, st
 
 template <class Arch>
 std::size_t rans_x32_kernel<Arch>::decode_order1(std::uint32_t const * slots, std::uint32_t const * context_base,
-                                                 unsigned bits, std::uint32_t * states, std::uint8_t * last,
+                                                 bool check_contexts, unsigned bits, std::uint32_t * states,
+                                                 std::uint8_t * last,
                                                  std::uint8_t const *& in_ptr, std::uint8_t const * end,
                                                  std::size_t region, std::uint8_t * out) noexcept
 {
@@ -301,7 +333,7 @@ std::size_t rans_x32_kernel<Arch>::decode_order1(std::uint32_t const * slots, st
     std::size_t i = 0;
     for (; i < region && static_cast<std::size_t>(end - p) >= 64; ++i)
     {
-        if (any_missing())
+        if (check_contexts && any_missing())
             break; // the scalar code reports it
         u32 s[groups];
         for (std::size_t g = 0; g < groups; ++g)
@@ -311,7 +343,7 @@ std::size_t rans_x32_kernel<Arch>::decode_order1(std::uint32_t const * slots, st
             ctx[g] = s[g] & u32(0xffu);
             ctx[g].store_aligned(sym + g * lanes);
             v[g] = x32_body::decode_step_lanes(v[g], s[g], bits);
-            v[g] = x32_body::renormalise_lanes(v[g], p);
+            v[g] = x32_body::renormalise_lanes<Arch>(v[g], p);
         }
         std::uint8_t * o = out + i;
         for (unsigned j = 0; j < 32; ++j, o += region)
