@@ -231,7 +231,7 @@ TEST_CASE("rans x32 order-0 decoding kernel on real data and wild states", "[ker
             {
                 std::size_t const f = s < 255 ? rng() % 17 : 4096 - pos;
                 for (std::size_t k = 0; k < f && pos < 4096; ++k, ++pos)
-                    table[pos] = static_cast<std::uint32_t>(s | ((f - 1) << 8) | (k << 20));
+                    table[pos] = static_cast<std::uint32_t>(s | (k << 8) | ((f - 1) << 20));
             }
             std::vector<std::uint8_t> noise(5000);
             for (auto & c : noise)

@@ -14,10 +14,12 @@ namespace wgskit::codec::rans::detail
 inline constexpr std::uint32_t state_lower_bound = 1u << 15;
 inline constexpr unsigned order0_bits = 12;
 
-//! Per cumulative-frequency slot: symbol | (freq - 1) << 8 | (slot - start) << 20.
+//! Per cumulative-frequency slot: symbol | (slot - start) << 8 | (freq - 1) << 20. The frequency on top and
+//! f * q = (f - 1) * q + q keep the chain from the table load to the new state at a shift, a multiply and an add.
 WGSKIT_ALWAYS_INLINE std::uint32_t decode_step(std::uint32_t x, std::uint32_t slot, unsigned bits) noexcept
 {
-    return (((slot >> 8) & 0xfffu) + 1) * (x >> bits) + (slot >> 20);
+    std::uint32_t const q = x >> bits;
+    return (slot >> 20) * q + (q + ((slot >> 8) & 0xfffu));
 }
 
 //! Reads 16 bits into x when it fell below L. False when the stream has no more words.

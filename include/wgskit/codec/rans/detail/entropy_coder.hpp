@@ -381,7 +381,7 @@ inline void encode_order1(std::span<std::uint8_t const> in, unsigned n_states, s
 // Decoder
 // ---------------------------------------------------------------------------------------------------------
 
-//! Per cumulative-frequency slot: symbol | (freq - 1) << 8 | (slot - start) << 20, so that one load gives
+//! Per cumulative-frequency slot: symbol | (slot - start) << 8 | (freq - 1) << 20, so that one load gives
 //! everything a decoding step needs.
 using decoder_table = std::array<std::uint32_t, 4096>;
 
@@ -391,7 +391,7 @@ inline void build_decoder_table(frequencies const & f, std::uint32_t * slots)
     for (std::uint32_t s = 0; s < 256; ++s)
     {
         for (std::uint32_t k = 0; k < f[s]; ++k)
-            slots[start + k] = s | ((f[s] - 1) << 8) | (k << 20);
+            slots[start + k] = s | (k << 8) | ((f[s] - 1) << 20);
         start += f[s];
     }
 }

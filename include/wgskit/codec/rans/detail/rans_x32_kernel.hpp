@@ -250,7 +250,8 @@ WGSKIT_ALWAYS_INLINE xsimd::batch<std::uint32_t, Arch> decode_step_lanes(xsimd::
                                                                          unsigned bits) noexcept
 {
     using u32 = xsimd::batch<std::uint32_t, Arch>;
-    return (((slot >> 8) & u32(0xfffu)) + u32(1u)) * (v >> bits) + (slot >> 20);
+    u32 const q = v >> bits;
+    return (slot >> 20) * q + (q + ((slot >> 8) & u32(0xfffu)));
 }
 
 template <class Arch>
