@@ -319,13 +319,19 @@ void run(lane_pair const * pairs, std::size_t count, alignment_config const & c,
         max_m = std::max(max_m, pairs[l].query_length), max_n = std::max(max_n, pairs[l].target_length);
     layout<T, L> ws{workspace, max_m, max_n};
 
-    // Transpose into rows of L codes; dummies beyond count.
+    // Transpose into rows of L codes; dummies beyond count. Whole rows of padding first, then each lane's
+    // codes read contiguously: no per-cell length tests (on 150 x 150 groups the transpose is a sixth of the time).
     auto const transpose = [&](T * rows, std::uint32_t length, auto seq, auto len, T n_code, T pad_code) {
+        B const pad(pad_code);
         for (std::uint32_t i = 0; i < length; ++i)
-            for (std::size_t l = 0; l < L; ++l)
-                rows[i * L + l] = l >= count || i >= len(pairs[l]) ? pad_code
-                                  : seq(pairs[l])[i] >= code_n   ? n_code
-                                                                 : static_cast<T>(seq(pairs[l])[i]);
+            pad.store_aligned(rows + i * L);
+        for (std::size_t l = 0; l < count; ++l)
+        {
+            std::uint8_t const * s = seq(pairs[l]);
+            std::uint32_t const n = len(pairs[l]);
+            for (std::uint32_t i = 0; i < n; ++i)
+                rows[i * L + l] = s[i] >= code_n ? n_code : static_cast<T>(s[i]);
+        }
     };
     transpose(ws.q, max_m, [](lane_pair const & p) { return p.query; },
               [](lane_pair const & p) { return p.query_length; }, T{query_n}, T{query_pad});
