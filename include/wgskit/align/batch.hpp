@@ -18,6 +18,7 @@
 #include <memory>
 #include <numeric>
 #include <span>
+#include <utility>
 #include <vector>
 
 #include <wgskit/align/config.hpp>
@@ -136,15 +137,7 @@ private:
         for (std::size_t g = 0; g < pass16_.size(); g += lanes)
         {
             std::size_t const count = std::min(lanes, pass16_.size() - g);
-            std::size_t max_m = 0, max_n = 0;
-            for (std::size_t l = 0; l < count; ++l)
-            {
-                auto const & p = pairs[pass16_[g + l]];
-                lane_pairs_[l] = {p.query.data(), static_cast<std::uint32_t>(p.query.size()), p.target.data(),
-                                  static_cast<std::uint32_t>(p.target.size())};
-                max_m = std::max(max_m, p.query.size());
-                max_n = std::max(max_n, p.target.size());
-            }
+            auto const [max_m, max_n] = fill_group(pairs, std::span<std::size_t const>{pass16_}.subspan(g, count));
             std::int16_t * dirs = directions(max_m, max_n, lanes);
             void * ws = workspace(kernel.workspace_bytes(16, max_m, max_n));
             kernel.directions(lane_pairs_.data(), count, config_, ws, dirs, lane_out_.data());
@@ -175,15 +168,7 @@ private:
             for (std::size_t g = 0; g < part.size(); g += lanes)
             {
                 std::size_t const count = std::min(lanes, part.size() - g);
-                std::size_t max_m = 0, max_n = 0;
-                for (std::size_t l = 0; l < count; ++l)
-                {
-                    auto const & p = pairs[part[g + l]];
-                    lane_pairs_[l] = {p.query.data(), static_cast<std::uint32_t>(p.query.size()), p.target.data(),
-                                      static_cast<std::uint32_t>(p.target.size())};
-                    max_m = std::max(max_m, p.query.size());
-                    max_n = std::max(max_n, p.target.size());
-                }
+                auto const [max_m, max_n] = fill_group(pairs, part.subspan(g, count));
                 void * ws = workspace(kernel.workspace_bytes(16, max_m, max_n));
                 kernel.directions(lane_pairs_.data(), count, config_, ws, nullptr, lane_out_.data());
                 for (std::size_t l = 0; l < count; ++l)
@@ -248,6 +233,21 @@ private:
             }
             walk_group(dirs, detail::packed_width(max_n), lanes, count);
         }
+    }
+
+    //! lane_pairs_ of the pairs listed in group; returns the group's longest query and target.
+    std::pair<std::size_t, std::size_t> fill_group(std::span<sequence_pair const> pairs, std::span<std::size_t const> group)
+    {
+        std::size_t max_m = 0, max_n = 0;
+        for (std::size_t l = 0; l < group.size(); ++l)
+        {
+            auto const & p = pairs[group[l]];
+            lane_pairs_[l] = {p.query.data(), static_cast<std::uint32_t>(p.query.size()), p.target.data(),
+                              static_cast<std::uint32_t>(p.target.size())};
+            max_m = std::max(max_m, p.query.size());
+            max_n = std::max(max_n, p.target.size());
+        }
+        return {max_m, max_n};
     }
 
     //! A 64-byte aligned direction matrix for a group.
@@ -347,15 +347,7 @@ private:
         for (std::size_t g = 0; g < list.size(); g += lanes)
         {
             std::size_t const count = std::min(lanes, list.size() - g);
-            std::size_t max_m = 0, max_n = 0;
-            for (std::size_t l = 0; l < count; ++l)
-            {
-                auto const & p = pairs[list[g + l]];
-                lane_pairs_[l] = {p.query.data(), static_cast<std::uint32_t>(p.query.size()), p.target.data(),
-                                  static_cast<std::uint32_t>(p.target.size())};
-                max_m = std::max(max_m, p.query.size());
-                max_n = std::max(max_n, p.target.size());
-            }
+            auto const [max_m, max_n] = fill_group(pairs, std::span<std::size_t const>{list}.subspan(g, count));
             void * ws = workspace(kernel.workspace_bytes(bits, max_m, max_n));
             kernel.score(lane_pairs_.data(), count, config_, bits, ws, lane_out_.data());
             for (std::size_t l = 0; l < count; ++l)

@@ -299,29 +299,9 @@ public:
                 st_ = src == from_e ? state::e : state::f;
         }
         else if (st_ == state::e)
-        {
-            std::uint32_t run = 0;
-            bool extends;
-            do
-            {
-                extends = (dir_(i_, j_) & e_extends) != 0;
-                ++run, --j_;
-            } while (extends);
-            append_op(rev_, 'D', run);
-            st_ = state::h;
-        }
+            gap(e_extends, j_, 'D');
         else
-        {
-            std::uint32_t run = 0;
-            bool extends;
-            do
-            {
-                extends = (dir_(i_, j_) & f_extends) != 0;
-                ++run, --i_;
-            } while (extends);
-            append_op(rev_, 'I', run);
-            st_ = state::h;
-        }
+            gap(f_extends, i_, 'I');
     }
 
     //! The begin positions and the CIGAR of a finished walk, into r.
@@ -333,6 +313,20 @@ public:
     }
 
 private:
+    //! A whole gap: steps back along position (j for E, i for F) while the cell's gap extends.
+    void gap(std::uint8_t extends_bit, std::uint32_t & position, char op)
+    {
+        std::uint32_t run = 0;
+        bool extends;
+        do
+        {
+            extends = (dir_(i_, j_) & extends_bit) != 0;
+            ++run, --position;
+        } while (extends);
+        append_op(rev_, op, run);
+        st_ = state::h;
+    }
+
     enum class state { h, e, f };
     std::uint8_t const * query_;
     std::uint8_t const * target_;
