@@ -5,6 +5,7 @@
 #include <catch2/catch.hpp>
 
 #include <cstdint>
+#include <optional>
 #include <random>
 #include <string>
 #include <vector>
@@ -343,5 +344,106 @@ TEST_CASE("batch_aligner traceback equals the scalar full-DP alignment on every 
                     CHECK(consistent(got[k], pairs[k].query, pairs[k].target, c));
             }
         }
+    }
+}
+
+namespace
+{
+// Every architecture's batch traceback against the full-DP reference, pair by pair (CIGAR included).
+void check_traceback(std::vector<code_pair> const & pairs, alignment_config const & c)
+{
+    std::vector<sequence_pair> sp;
+    for (auto const & p : pairs)
+        sp.push_back({p.query, p.target});
+    for (simd::isa arch : simd::available_isas())
+    {
+        simd::scoped_isa force{arch};
+        batch_aligner aligner{c};
+        auto const & got = aligner.align(sp);
+        for (std::size_t k = 0; k < pairs.size(); ++k)
+        {
+            auto const expected = detail::align_scalar(pairs[k].query.data(), static_cast<std::uint32_t>(pairs[k].query.size()),
+                                                       pairs[k].target.data(), static_cast<std::uint32_t>(pairs[k].target.size()), c);
+            INFO("arch " << simd::isa_name(arch) << ", mode " << mode_name(c.mode) << ", pair " << k << ": "
+                         << to_string(got[k].path) << " vs " << to_string(expected.path));
+            CHECK(got[k] == expected);
+            CHECK(consistent(got[k], pairs[k].query, pairs[k].target, c));
+        }
+    }
+}
+
+std::optional<detail::traceback_band> band_of(code_pair const & p, alignment_config const & c)
+{
+    auto const m = static_cast<std::uint32_t>(p.query.size()), n = static_cast<std::uint32_t>(p.target.size());
+    auto const o = detail::score_scalar(p.query.data(), m, p.target.data(), n, c);
+    return detail::band_for(c, m, n, score_result{o.score, o.end_i, o.end_j});
+}
+} // namespace
+
+TEST_CASE("batch traceback in a band: long gaps, repeats, low identity and fallbacks equal the full DP", "[kernel][align]")
+{
+    std::mt19937_64 rng{4242};
+    alignment_config local, global;
+    global.mode = alignment_mode::global;
+    std::vector<code_pair> pairs;
+    auto const t150 = test_support::random_codes(rng, 150);
+    pairs.push_back({t150, t150}); // identical: the narrowest band
+    {
+        // A 40-base deletion in the middle: the band must reach past it, or the pair takes the full traceback.
+        std::vector<std::uint8_t> q;
+        for (std::size_t k = 0; k < t150.size(); ++k)
+            if (k < 55 || k >= 95)
+                q.push_back(t150[k]);
+        pairs.push_back({q, t150});
+        auto const b = band_of(pairs.back(), global); // (local leaves the gap out: 95 matches beat it)
+        if (b)
+            CHECK(b->band >= 40);
+    }
+    {
+        // A 12-base insertion near the start (a gap beyond a narrow band at one end).
+        auto q = t150;
+        auto const ins = test_support::random_codes(rng, 12);
+        q.insert(q.begin() + 10, ins.begin(), ins.end());
+        pairs.push_back({q, t150});
+    }
+    {
+        // Tandem repeats with an indel: many optimal paths tie; the band's must be the reference's.
+        std::vector<std::uint8_t> rep, rep2;
+        for (int k = 0; k < 75; ++k)
+            rep.push_back(0), rep.push_back(1);
+        for (int k = 0; k < 40; ++k)
+            rep2.push_back(2), rep2.push_back(2), rep2.push_back(3);
+        auto q = rep;
+        q.erase(q.begin() + 60, q.begin() + 64);
+        pairs.push_back({q, rep});
+        auto q2 = rep2;
+        q2.insert(q2.begin() + 50, {2, 2, 3});
+        q2[10] = 0;
+        pairs.push_back({q2, rep2});
+    }
+    // Unrelated pairs: no band pays (fallback); low identity; the read inside a longer window (local).
+    auto const unrelated = code_pair{test_support::random_codes(rng, 150), test_support::random_codes(rng, 150)};
+    CHECK(!band_of(unrelated, global));
+    pairs.push_back(unrelated);
+    pairs.push_back({test_support::mutate(t150, rng, 0.15, 0.03), t150});
+    auto const t400 = test_support::random_codes(rng, 400);
+    pairs.push_back({test_support::mutate(std::vector<std::uint8_t>(t400.begin() + 200, t400.begin() + 350), rng), t400});
+    pairs.push_back({test_support::mutate(std::vector<std::uint8_t>(t400.begin() + 5, t400.begin() + 155), rng), t400});
+    pairs.push_back({std::vector<std::uint8_t>(t400.begin() + 300, t400.end()), t400}); // ends at the last column
+    pairs.push_back({{3}, {3}});
+    pairs.push_back({{0, 1}, {2, 3}}); // local score 0: the empty alignment
+    pairs.push_back({std::vector<std::uint8_t>(60, 4), std::vector<std::uint8_t>(60, 4)}); // all N
+    auto const b = band_of(pairs[0], global);
+    REQUIRE(b);
+    CHECK(b->band <= 1);
+    std::string const ref = test_support::read_fasta_sequence(test_support::chr22_path());
+    auto const p1k = test_support::real_pairs(ref, 2, 1000, 1000, 31);
+    pairs.insert(pairs.end(), p1k.begin(), p1k.end());
+    for (auto c : {local, global})
+    {
+        check_traceback(pairs, c);
+        c.extended_cigar = true;
+        c.scoring = scoring_scheme::simple(1, -4, 6, 1, -1);
+        check_traceback(pairs, c);
     }
 }

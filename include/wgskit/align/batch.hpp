@@ -12,15 +12,18 @@
 #pragma once
 
 #include <algorithm>
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <numeric>
 #include <span>
+#include <utility>
 #include <vector>
 
 #include <wgskit/align/config.hpp>
 #include <wgskit/align/detail/inter_pair_kernel.hpp>
+#include <wgskit/align/detail/traceback_band.hpp>
 #include <wgskit/align/pairwise.hpp>
 #include <wgskit/simd/arch.hpp>
 
@@ -70,7 +73,10 @@ public:
 
     //! Alignments with CIGARs of all pairs, in their order: the SIMD pass stores direction bits per cell and lane
     //! (16-bit lanes, groups up to max_direction_bytes), the CIGAR is walked back per pair; pairs beyond the
-    //! 16-bit bound or the size limit take the scalar reference. Equal to align::align() pair by pair.
+    //! 16-bit bound or the size limit take the scalar reference. Unbanded local and global pairs first run the
+    //! score-only pass (with end cells), then store directions only inside the band that every optimal path
+    //! must stay in (detail/traceback_band.hpp); pairs without a narrow band take the full pass. Equal to
+    //! align::align() pair by pair, CIGARs included.
     std::vector<alignment_result> const & align(std::span<sequence_pair const> pairs)
     {
         for (std::size_t k = 0; k < pairs.size(); ++k)
@@ -92,11 +98,15 @@ private:
         // Longest first, so that each group's lanes have similar lengths.
         order_.resize(pairs.size());
         std::iota(order_.begin(), order_.end(), std::size_t{0});
-        std::stable_sort(order_.begin(), order_.end(), [&](std::size_t a, std::size_t b) {
-            if (pairs[a].target.size() != pairs[b].target.size())
-                return pairs[a].target.size() > pairs[b].target.size();
-            return pairs[a].query.size() > pairs[b].query.size();
-        });
+        std::stable_sort(order_.begin(), order_.end(),
+                         [&](std::size_t a, std::size_t b) { return longer(pairs[a], pairs[b]); });
+    }
+
+    static bool longer(sequence_pair const & a, sequence_pair const & b) noexcept
+    {
+        if (a.target.size() != b.target.size())
+            return a.target.size() > b.target.size();
+        return a.query.size() > b.query.size();
     }
 
     template <class Kernel>
@@ -104,45 +114,156 @@ private:
     {
         sort_by_length(pairs);
         std::size_t const lanes = kernel.lanes(16);
+        bool const try_band = config_.band < 0 &&
+                              (config_.mode == alignment_mode::local || config_.mode == alignment_mode::global);
         pass16_.clear();
+        try_band_.clear();
         for (std::size_t k : order_)
         {
             auto const & p = pairs[k];
             auto const m = static_cast<std::uint32_t>(p.query.size()), n = static_cast<std::uint32_t>(p.target.size());
             if (simd_ok_ && m > 0 && n > 0 && detail::fits_16bit(config_, m, n) &&
                 (std::size_t{m} + 1) * detail::packed_width(n) * lanes * sizeof(std::int16_t) <= max_direction_bytes)
-                pass16_.push_back(k);
+                (try_band && detail::band_may_pay(config_, m, n) ? try_band_ : pass16_).push_back(k);
             else
                 alignments_[k] = detail::align_scalar(p.query.data(), m, p.target.data(), n, config_);
         }
         lane_pairs_.resize(lanes);
         lane_out_.resize(lanes);
+        lane_index_.resize(lanes);
+        lane_offset_.resize(lanes);
+        if (!try_band_.empty())
+            run_banded(kernel, pairs); // the pairs whose band does not hold join pass16_
         for (std::size_t g = 0; g < pass16_.size(); g += lanes)
         {
             std::size_t const count = std::min(lanes, pass16_.size() - g);
-            std::size_t max_m = 0, max_n = 0;
+            auto const [max_m, max_n] = fill_group(pairs, std::span<std::size_t const>{pass16_}.subspan(g, count));
+            std::int16_t * dirs = directions(max_m, max_n, lanes);
+            void * ws = workspace(kernel.workspace_bytes(16, max_m, max_n));
+            kernel.directions(lane_pairs_.data(), count, config_, ws, dirs, lane_out_.data());
             for (std::size_t l = 0; l < count; ++l)
             {
-                auto const & p = pairs[pass16_[g + l]];
-                lane_pairs_[l] = {p.query.data(), static_cast<std::uint32_t>(p.query.size()), p.target.data(),
-                                  static_cast<std::uint32_t>(p.target.size())};
-                max_m = std::max(max_m, p.query.size());
-                max_n = std::max(max_n, p.target.size());
+                lane_index_[l] = pass16_[g + l];
+                lane_offset_[l] = {0, 0};
+                alignments_[pass16_[g + l]] = detail::start_alignment(detail::to_outcome(lane_out_[l].result),
+                                                                      lane_pairs_[l].query_length, config_);
             }
-            std::size_t const width = detail::packed_width(max_n);
-            directions_.resize((max_m + 1) * width * lanes + detail::workspace_alignment / sizeof(std::int16_t));
-            auto const misalign = reinterpret_cast<std::uintptr_t>(directions_.data()) % detail::workspace_alignment;
-            std::int16_t * aligned_dirs =
-                directions_.data() + (misalign == 0 ? 0 : (detail::workspace_alignment - misalign) / sizeof(std::int16_t));
-            void * ws = workspace(kernel.workspace_bytes(16, max_m, max_n));
-            kernel.directions(lane_pairs_.data(), count, config_, ws, aligned_dirs, lane_out_.data());
-            walk_group(aligned_dirs, width, lanes, count, g);
+            walk_group(dirs, detail::packed_width(max_n), lanes, count);
         }
     }
 
-    //! The walks back of a group's lanes, interleaved a step each in turn: lanes near the same cells share the
+    //! Local and global pairs: the score-only pass with end cells, then the directions inside each pair's
+    //! band (detail/traceback_band.hpp) only; a pair whose band does not give its score (or has no narrow
+    //! band) joins pass16_, the full traceback.
+    template <class Kernel>
+    void run_banded(Kernel kernel, std::span<sequence_pair const> pairs)
+    {
+        std::size_t const lanes = kernel.lanes(16);
+        ends_.resize(pairs.size());
+        // Both passes chunk by chunk, so that the banded pass finds the sequences still in the cache.
+        std::size_t const chunk = 16 * lanes;
+        for (std::size_t c0 = 0; c0 < try_band_.size(); c0 += chunk)
+        {
+            std::span<std::size_t const> const part{try_band_.data() + c0, std::min(chunk, try_band_.size() - c0)};
+            for (std::size_t g = 0; g < part.size(); g += lanes)
+            {
+                std::size_t const count = std::min(lanes, part.size() - g);
+                auto const [max_m, max_n] = fill_group(pairs, part.subspan(g, count));
+                void * ws = workspace(kernel.workspace_bytes(16, max_m, max_n));
+                kernel.directions(lane_pairs_.data(), count, config_, ws, nullptr, lane_out_.data());
+                for (std::size_t l = 0; l < count; ++l)
+                    ends_[part[g + l]] = lane_out_[l].result;
+            }
+            trace_in_bands(kernel, pairs, part);
+        }
+        std::stable_sort(pass16_.begin(), pass16_.end(), [&](std::size_t a, std::size_t b) {
+            return longer(pairs[a], pairs[b]);
+        });
+    }
+
+    //! The banded traceback of the pairs of part, whose scores and end cells are in ends_.
+    template <class Kernel>
+    void trace_in_bands(Kernel kernel, std::span<sequence_pair const> pairs, std::span<std::size_t const> part)
+    {
+        std::size_t const lanes = kernel.lanes(16);
+        bands_.clear();
+        for (std::size_t k : part)
+        {
+            auto const m = static_cast<std::uint32_t>(pairs[k].query.size());
+            auto const n = static_cast<std::uint32_t>(pairs[k].target.size());
+            alignments_[k] = detail::start_alignment(detail::to_outcome(ends_[k]), m, config_);
+            if (config_.mode == alignment_mode::local && ends_[k].score == 0)
+                continue; // the empty alignment at (0, 0): nothing to walk
+            if (auto const b = detail::band_for(config_, m, n, ends_[k]))
+                bands_.push_back({k, *b});
+            else
+                pass16_.push_back(k);
+        }
+        // Groups of similar bands (stable: similar lengths stay together).
+        std::stable_sort(bands_.begin(), bands_.end(),
+                         [](banded_pair const & a, banded_pair const & b) { return a.band.band < b.band.band; });
+        for (std::size_t g = 0; g < bands_.size(); g += lanes)
+        {
+            std::size_t const count = std::min(lanes, bands_.size() - g);
+            std::size_t max_m = 0, max_n = 0;
+            alignment_config banded = config_;
+            banded.band = 0;
+            for (std::size_t l = 0; l < count; ++l)
+            {
+                auto const & [k, b] = bands_[g + l];
+                lane_pairs_[l] = {pairs[k].query.data() + b.query_begin, b.query_end - b.query_begin,
+                                  pairs[k].target.data() + b.target_begin, b.target_end - b.target_begin};
+                max_m = std::max<std::size_t>(max_m, lane_pairs_[l].query_length);
+                max_n = std::max<std::size_t>(max_n, lane_pairs_[l].target_length);
+                banded.band = std::max(banded.band, b.band);
+            }
+            std::int16_t * dirs = directions(max_m, max_n, lanes);
+            void * ws = workspace(kernel.workspace_bytes(16, max_m, max_n));
+            kernel.directions(lane_pairs_.data(), count, banded, ws, dirs, lane_out_.data());
+            for (std::size_t l = 0; l < count; ++l)
+            {
+                auto const & [k, b] = bands_[g + l];
+                score_result const & got = lane_out_[l].result;
+                bool const holds = got.score == ends_[k].score && got.query_end == lane_pairs_[l].query_length &&
+                                   got.target_end == lane_pairs_[l].target_length;
+                lane_index_[l] = holds ? k : no_lane;
+                lane_offset_[l] = {b.query_begin, b.target_begin};
+                if (!holds) // never expected (band_for's bounds exclude it); the full traceback stays exact
+                    pass16_.push_back(k);
+            }
+            walk_group(dirs, detail::packed_width(max_n), lanes, count);
+        }
+    }
+
+    //! lane_pairs_ of the pairs listed in group; returns the group's longest query and target.
+    std::pair<std::size_t, std::size_t> fill_group(std::span<sequence_pair const> pairs, std::span<std::size_t const> group)
+    {
+        std::size_t max_m = 0, max_n = 0;
+        for (std::size_t l = 0; l < group.size(); ++l)
+        {
+            auto const & p = pairs[group[l]];
+            lane_pairs_[l] = {p.query.data(), static_cast<std::uint32_t>(p.query.size()), p.target.data(),
+                              static_cast<std::uint32_t>(p.target.size())};
+            max_m = std::max(max_m, p.query.size());
+            max_n = std::max(max_n, p.target.size());
+        }
+        return {max_m, max_n};
+    }
+
+    //! A 64-byte aligned direction matrix for a group.
+    std::int16_t * directions(std::size_t max_m, std::size_t max_n, std::size_t lanes)
+    {
+        directions_.resize((max_m + 1) * detail::packed_width(max_n) * lanes +
+                           detail::workspace_alignment / sizeof(std::int16_t));
+        auto const misalign = reinterpret_cast<std::uintptr_t>(directions_.data()) % detail::workspace_alignment;
+        return directions_.data() +
+               (misalign == 0 ? 0 : (detail::workspace_alignment - misalign) / sizeof(std::int16_t));
+    }
+
+    //! The walks back of a group's lanes (lane_pairs_, from the ends in alignments_[lane_index_[l]] shifted by
+    //! lane_offset_[l]; no_lane: skipped), interleaved a step each in turn: lanes near the same cells share the
     //! cache lines of the packed matrix, and the reads of different lanes do not wait for each other.
-    void walk_group(std::int16_t const * dirs, std::size_t width, std::size_t lanes, std::size_t count, std::size_t g)
+    void walk_group(std::int16_t const * dirs, std::size_t width, std::size_t lanes, std::size_t count)
     {
         auto const at = [dirs, width, lanes](std::size_t lane) {
             return [lane_dirs = dirs + lane, width, lanes](std::uint32_t i, std::uint32_t j) {
@@ -156,26 +277,32 @@ private:
         for (std::size_t l = 0; l < count; ++l)
         {
             auto const & p = lane_pairs_[l];
-            alignment_result & r = alignments_[pass16_[g + l]];
-            r = detail::start_alignment(detail::to_outcome(lane_out_[l].result), p.query_length, config_);
-            walks.emplace_back(p.query, p.target, config_, at(l), r.query_end, r.target_end);
-            if (r.score != unreachable_score)
+            bool const live = lane_index_[l] != no_lane && alignments_[lane_index_[l]].score != unreachable_score;
+            alignment_result const & r = alignments_[live ? lane_index_[l] : 0];
+            walks.emplace_back(p.query, p.target, config_, at(l), live ? r.query_end - lane_offset_[l][0] : 0,
+                               live ? r.target_end - lane_offset_[l][1] : 0);
+            if (live)
                 active.push_back(l);
         }
-        while (!active.empty())
+        std::vector<std::size_t> walking = active;
+        while (!walking.empty())
         {
             std::size_t kept = 0;
-            for (std::size_t l : active)
+            for (std::size_t l : walking)
             {
                 walks[l].step();
                 if (!walks[l].done())
-                    active[kept++] = l;
+                    walking[kept++] = l;
             }
-            active.resize(kept);
+            walking.resize(kept);
         }
-        for (std::size_t l = 0; l < count; ++l)
-            if (alignments_[pass16_[g + l]].score != unreachable_score)
-                walks[l].finish(alignments_[pass16_[g + l]]);
+        for (std::size_t l : active)
+        {
+            alignment_result & r = alignments_[lane_index_[l]];
+            walks[l].finish(r);
+            r.query_begin += lane_offset_[l][0];
+            r.target_begin += lane_offset_[l][1];
+        }
     }
 
     template <class Kernel>
@@ -220,15 +347,7 @@ private:
         for (std::size_t g = 0; g < list.size(); g += lanes)
         {
             std::size_t const count = std::min(lanes, list.size() - g);
-            std::size_t max_m = 0, max_n = 0;
-            for (std::size_t l = 0; l < count; ++l)
-            {
-                auto const & p = pairs[list[g + l]];
-                lane_pairs_[l] = {p.query.data(), static_cast<std::uint32_t>(p.query.size()), p.target.data(),
-                                  static_cast<std::uint32_t>(p.target.size())};
-                max_m = std::max(max_m, p.query.size());
-                max_n = std::max(max_n, p.target.size());
-            }
+            auto const [max_m, max_n] = fill_group(pairs, std::span<std::size_t const>{list}.subspan(g, count));
             void * ws = workspace(kernel.workspace_bytes(bits, max_m, max_n));
             kernel.score(lane_pairs_.data(), count, config_, bits, ws, lane_out_.data());
             for (std::size_t l = 0; l < count; ++l)
@@ -259,7 +378,17 @@ private:
     std::vector<batch_score> results_;
     std::vector<alignment_result> alignments_;
     std::vector<std::int16_t> directions_;
-    std::vector<std::size_t> order_, pass8_, pass16_, scalar_;
+    std::vector<std::size_t> order_, pass8_, pass16_, scalar_, try_band_;
+    struct banded_pair
+    {
+        std::size_t pair;
+        detail::traceback_band band;
+    };
+    static constexpr std::size_t no_lane = ~std::size_t{0};
+    std::vector<banded_pair> bands_;
+    std::vector<batch_score> ends_;
+    std::vector<std::size_t> lane_index_;
+    std::vector<std::array<std::uint32_t, 2>> lane_offset_;
     std::vector<detail::lane_pair> lane_pairs_;
     std::vector<detail::lane_score> lane_out_;
     std::unique_ptr<unsigned char[]> workspace_;

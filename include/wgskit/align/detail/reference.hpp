@@ -241,7 +241,7 @@ inline dp_outcome score_scalar(std::uint8_t const * query, std::uint32_t m, std:
 
 
 //! The walk back through the directions (dir(i, j): the direction bits of cell (i, j)) from an end cell, one
-//! step (one direction read) at a time: traceback() runs one walk to its end; batch_aligner interleaves the
+//! run of equal moves at a time: traceback() runs one walk to its end; batch_aligner interleaves the
 //! walks of a whole group, so that their memory reads overlap instead of waiting for each other.
 template <class DirAt>
 class traceback_walk
@@ -255,6 +255,7 @@ public:
 
     bool done() const noexcept { return done_; }
 
+    //! One run of equal moves: a diagonal run, or a whole gap (the reads of one run are adjacent cells).
     void step()
     {
         if (st_ == state::h)
@@ -274,36 +275,33 @@ public:
                 done_ = true;
                 return;
             }
-            std::uint8_t const src = dir_(i_, j_) & h_source_mask;
+            std::uint8_t src = dir_(i_, j_) & h_source_mask;
             if (src == from_zero)
                 done_ = true;
             else if (src == from_diagonal)
             {
-                char op = 'M';
                 if (c_->extended_cigar)
-                    op = query_[i_ - 1] == target_[j_ - 1] && query_[i_ - 1] != code_n ? '=' : 'X';
-                append_op(rev_, op);
-                --i_, --j_;
+                    do
+                    {
+                        append_op(rev_, query_[i_ - 1] == target_[j_ - 1] && query_[i_ - 1] != code_n ? '=' : 'X');
+                        --i_, --j_;
+                    } while (i_ > 0 && j_ > 0 && (dir_(i_, j_) & h_source_mask) == from_diagonal);
+                else
+                {
+                    std::uint32_t run = 0;
+                    do
+                        ++run, --i_, --j_;
+                    while (i_ > 0 && j_ > 0 && (dir_(i_, j_) & h_source_mask) == from_diagonal);
+                    append_op(rev_, 'M', run);
+                }
             }
             else
                 st_ = src == from_e ? state::e : state::f;
         }
         else if (st_ == state::e)
-        {
-            bool const extends = (dir_(i_, j_) & e_extends) != 0;
-            append_op(rev_, 'D');
-            --j_;
-            if (!extends)
-                st_ = state::h;
-        }
+            gap(e_extends, j_, 'D');
         else
-        {
-            bool const extends = (dir_(i_, j_) & f_extends) != 0;
-            append_op(rev_, 'I');
-            --i_;
-            if (!extends)
-                st_ = state::h;
-        }
+            gap(f_extends, i_, 'I');
     }
 
     //! The begin positions and the CIGAR of a finished walk, into r.
@@ -315,6 +313,20 @@ public:
     }
 
 private:
+    //! A whole gap: steps back along position (j for E, i for F) while the cell's gap extends.
+    void gap(std::uint8_t extends_bit, std::uint32_t & position, char op)
+    {
+        std::uint32_t run = 0;
+        bool extends;
+        do
+        {
+            extends = (dir_(i_, j_) & extends_bit) != 0;
+            ++run, --position;
+        } while (extends);
+        append_op(rev_, op, run);
+        st_ = state::h;
+    }
+
     enum class state { h, e, f };
     std::uint8_t const * query_;
     std::uint8_t const * target_;
