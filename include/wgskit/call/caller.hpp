@@ -250,7 +250,7 @@ inline std::vector<called_record> call_chunk(std::vector<bam::record> records, i
     std::int64_t const rb = std::max<std::int64_t>(0, c.beg - read_padding);
     std::string const ref = fasta.fetch(c.name, static_cast<std::uint64_t>(rb), static_cast<std::uint64_t>(c.end + read_padding));
     region_caller caller{opts.thresholds};
-    return caller.call(reads, ref, rb, c.beg, c.end, opts.gvcf);
+    return caller.call(std::move(reads), ref, rb, c.beg, c.end, opts.gvcf);
 }
 
 } // namespace detail

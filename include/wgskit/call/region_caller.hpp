@@ -10,11 +10,13 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <tuple>
 #include <vector>
 
 #include <wgskit/call/genotype.hpp>
 #include <wgskit/call/pairhmm.hpp>
 #include <wgskit/call/pileup.hpp>
+#include <wgskit/call/realign.hpp>
 
 namespace wgskit::call
 {
@@ -34,6 +36,7 @@ struct calling_thresholds
     int indel_snp_pad = 3;            //!< SNP positions within this many bp of a candidate indel's repeat tract ...
     std::uint8_t indel_snp_qual_cap = 12; //!< ... have base qualities capped here (BAQ-like: misaligned reads' mismatches)
     pairhmm_params hmm{};
+    bool realign_indel_windows = true; //!< realign the reads inside candidate indel windows first (realign.hpp)
     std::vector<int> gq_bands{0, 10, 20, 30, 40, 60, 99}; //!< gVCF block boundaries (lower bounds)
 };
 
@@ -174,10 +177,12 @@ class region_caller
 public:
     explicit region_caller(calling_thresholds t) : t_{std::move(t)} {}
 
-    std::vector<called_record> call(std::vector<aligned_read> const & reads, std::string_view ref, std::int64_t ref_offset,
+    std::vector<called_record> call(std::vector<aligned_read> reads, std::string_view ref, std::int64_t ref_offset,
                                     std::int64_t beg, std::int64_t end, bool gvcf)
     {
         ref_ = ref, ref_offset_ = ref_offset;
+        if (t_.realign_indel_windows && realign_windows(reads, indel_sites(reads)))
+            std::stable_sort(reads.begin(), reads.end(), [](auto const & a, auto const & b) { return a.pos < b.pos; });
         std::vector<called_record> out;
         std::vector<std::uint8_t> block_gq;
         std::vector<std::uint16_t> block_dp;
@@ -570,6 +575,77 @@ private:
         }
     }
 
+    //! Haplotype window of a site: flank, the longest deletion, and the whole tandem repeat the event sits in.
+    std::pair<std::int64_t, std::int64_t> site_window(indel_site const & site) const
+    {
+        std::int64_t const ref_end = ref_offset_ + static_cast<std::int64_t>(ref_.size());
+        std::int64_t max_del = 0, reach = site.anchor + 1;
+        for (auto const & a : site.alts)
+        {
+            if (a.length < 0)
+                max_del = std::max<std::int64_t>(max_del, -a.length);
+            reach = std::max(reach, repeat_end(a));
+        }
+        std::int64_t wb = std::max(ref_offset_, repeat_begin(site.anchor) - t_.indel_flank);
+        std::int64_t we = std::min(ref_end, std::max(reach, site.anchor + 1 + max_del) + t_.indel_flank);
+        // A flank ending inside a neighbouring repeat lets a haplotype that shifts the boundary between two repeats
+        // ((TG)n (AG)m: one TG less, one AG more) pass as one with the event: the window takes that repeat whole.
+        auto [lb, le] = repeat_around(we - 1);
+        if (le - lb > 0 && le >= we)
+            we = std::min(ref_end, le + repeat_flank);
+        std::tie(lb, le) = repeat_around(wb);
+        if (le - lb > 0 && lb < wb)
+            wb = std::max(ref_offset_, lb - repeat_flank);
+        return {wb, we};
+    }
+
+    //! The longest short tandem repeat (period 1..6, two units and 4 bases at least, at most max_repeat_extension
+    //! bases each side of p) covering p, [begin, end); empty ({p, p}) when none.
+    std::pair<std::int64_t, std::int64_t> repeat_around(std::int64_t p) const
+    {
+        std::int64_t const ref_end = ref_offset_ + static_cast<std::int64_t>(ref_.size());
+        std::pair<std::int64_t, std::int64_t> best{p, p};
+        for (std::int64_t d = 1; d <= 6; ++d)
+        {
+            std::int64_t x = p, y = p;
+            while (x - d >= ref_offset_ && p - x < max_repeat_extension && ref_at(x) == ref_at(x - d))
+                --x;
+            while (y + 1 < ref_end && y - p < max_repeat_extension && ref_at(y + 1) == ref_at(y + 1 - d))
+                ++y;
+            std::int64_t const b = std::max(ref_offset_, x + 1 - d), len = y + 1 - b;
+            if (len >= 2 * d && len >= 4 && len > best.second - best.first && b <= p)
+                best = {b, y + 1};
+        }
+        return best;
+    }
+
+    //! Realigns the reads inside the (merged) windows of the candidate indel sites (realign.hpp), so that the
+    //! candidates and SNP columns do not depend on the mapper's gap placement. True when a read changed.
+    bool realign_windows(std::vector<aligned_read> & reads, std::vector<indel_site> const & sites)
+    {
+        std::vector<std::pair<std::int64_t, std::int64_t>> site_windows, windows;
+        for (auto const & site : sites)
+            site_windows.push_back(site_window(site));
+        std::sort(site_windows.begin(), site_windows.end());
+        for (auto const & w : site_windows)
+        {
+            if (!windows.empty() && w.first <= windows.back().second)
+                windows.back().second = std::max(windows.back().second, w.second);
+            else
+                windows.push_back(w);
+        }
+        bool changed = false;
+        std::size_t first = 0; // reads are sorted by pos; windows too
+        for (auto const & [wb, we] : windows)
+        {
+            while (first < reads.size() && reads[first].pos + max_read_span < wb)
+                ++first;
+            for (std::size_t i = first; i < reads.size() && reads[i].pos < we; ++i)
+                changed = realigner_.realign(reads[i], ref_, ref_offset_, wb, we) || changed;
+        }
+        return changed;
+    }
+
     void call_indel_site(std::vector<aligned_read> const & reads, std::vector<indel_site> const & sites, std::size_t k,
                          std::vector<called_record> & out, bool gvcf)
     {
@@ -577,18 +653,13 @@ private:
         std::int64_t const anchor = site.anchor;
         auto const & alts = site.alts;
         std::int64_t const ref_end = ref_offset_ + static_cast<std::int64_t>(ref_.size());
-        // Haplotype window: flank, the longest deletion, and the end of the tandem repeat the event sits in.
-        std::int64_t max_del = 0, reach = anchor + 1;
+        std::int64_t max_del = 0;
         for (auto const & a : alts)
-        {
             if (a.length < 0)
                 max_del = std::max<std::int64_t>(max_del, -a.length);
-            reach = std::max(reach, repeat_end(a));
-        }
         if (anchor + 1 + max_del + 1 > ref_end)
             return;
-        std::int64_t const wb = std::max(ref_offset_, repeat_begin(anchor) - t_.indel_flank);
-        std::int64_t const we = std::min(ref_end, std::max(reach, anchor + 1 + max_del) + t_.indel_flank);
+        auto const [wb, we] = site_window(site);
         called_record r;
         r.pos = anchor;
         r.indel = true;
@@ -734,9 +805,12 @@ private:
     std::vector<double> ll_, hmm_out_;
     std::vector<std::uint8_t> near_indel_; //!< per position of the called range: next to a candidate indel
     pairhmm_workspace ws_;
+    window_realigner realigner_;
+    static constexpr std::int64_t max_read_span = 4096; //!< reads starting further left of a window are not visited
     std::vector<std::uint32_t> snp_counts_; //!< base counts per position of an indel window
     static constexpr std::size_t max_window_events = 4;
     static constexpr std::int64_t max_repeat_extension = 100; //!< repeat bases added to an indel window per side at most
+    static constexpr std::int64_t repeat_flank = 8; //!< reference bases beyond a neighbouring repeat the window ends in
 };
 
 } // namespace wgskit::call
