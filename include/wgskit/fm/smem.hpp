@@ -53,6 +53,10 @@ struct seed_options
     std::uint64_t reseed_max_occ = 10;   // bwa mem split_width
     std::uint64_t third_pass_max_occ = 20; // bwa mem max_mem_intv; 0 turns the third pass off
     std::uint64_t max_occ = 500;         // bwa mem -c: hits located a seed (see locate)
+    //! Leave out the third-pass seeds that lie inside a unique (one occurrence) first-pass SMEM: such a seed
+    //! has that SMEM's one hit, shifted, and adds nothing to a chain holding the SMEM. The search from such a
+    //! start stops as soon as its match is unique instead of extending to min_seed_length + 1 bases.
+    bool skip_unique_contained = false;
 };
 
 //! The bi-intervals of all strings of length() bases, so that a forward search can start that many bases in
@@ -96,6 +100,7 @@ struct smem_workspace
 {
     std::vector<smem> prev, curr, found, pass, inner;
     std::vector<std::uint8_t> codes;
+    std::vector<std::uint32_t> unique_end; //!< per read position, for seed_options::skip_unique_contained
 };
 
 #if defined(__x86_64__) && !defined(__POPCNT__)
@@ -271,10 +276,13 @@ search_task<int> all_smems(Steps const & core, std::uint8_t const * q, std::uint
 }
 
 //! bwa's third seeding pass: the shortest match from x longer than min_length occurring < max_occ times.
+//! unique_end: the end of a unique match of the read starting at or before x (0 if none); a match from x inside
+//! it is not returned (it is its sub-match, with its one hit).
 template <typename Steps>
 search_task<std::uint32_t> rare_forward_match(Steps const & core, std::uint8_t const * q, std::uint32_t len,
                                               std::uint32_t x, std::uint32_t min_length, std::uint64_t max_occ,
-                                              smem & out, memory_wait & wait, prefix_table const * prefixes)
+                                              smem & out, memory_wait & wait, prefix_table const * prefixes,
+                                              std::uint32_t unique_end = 0)
 {
     out.interval.s = 0;
     if (q[x] > 3)
@@ -305,6 +313,15 @@ search_task<std::uint32_t> rare_forward_match(Steps const & core, std::uint8_t c
         {
             out = {x, i + 1, p};
             co_return i + 1;
+        }
+        if (p.s == 0 || (p.s == 1 && std::uint64_t{x} + min_length + 1 <= unique_end))
+        {
+            // Counts only fall from here: no match (s == 0) or the unique sub-match left out; what remains is where
+            // the steps would have stopped.
+            for (std::uint32_t j = i + 1; j < len; ++j)
+                if (q[j] > 3 || j - x >= min_length)
+                    co_return j + 1;
+            co_return len;
         }
     }
     co_return len;
@@ -339,6 +356,18 @@ search_task<int> collect_seeds(Steps const & core, std::uint8_t const * q, std::
     }
 
     if (opt.third_pass_max_occ > 0)
+    {
+        // unique_end[x]: the furthest end of a unique first-pass SMEM beginning at or before x.
+        auto & unique_end = ws.unique_end;
+        unique_end.assign(opt.skip_unique_contained ? len : 0, 0);
+        if (opt.skip_unique_contained)
+        {
+            for (std::size_t k = 0; k < first; ++k)
+                if (out[k].interval.s == 1 && out[k].begin < len)
+                    unique_end[out[k].begin] = std::max(unique_end[out[k].begin], out[k].end);
+            for (std::uint32_t x = 1; x < len; ++x)
+                unique_end[x] = std::max(unique_end[x], unique_end[x - 1]);
+        }
         for (std::uint32_t x = 0; x < len;)
         {
             if (q[x] > 3)
@@ -348,10 +377,11 @@ search_task<int> collect_seeds(Steps const & core, std::uint8_t const * q, std::
             }
             smem m{};
             x = co_await rare_forward_match(core, q, len, x, opt.min_seed_length, opt.third_pass_max_occ, m, wait,
-                                            prefixes);
+                                            prefixes, unique_end.empty() ? 0u : unique_end[x]);
             if (m.interval.s > 0)
                 out.push_back(m);
         }
+    }
     std::sort(out.begin(), out.end(),
               [](smem const & a, smem const & b) { return a.begin != b.begin ? a.begin < b.begin : a.end < b.end; });
     co_return 0;

@@ -12,6 +12,7 @@
 // cutting the input into the same batches gives the same output for any number of threads.
 #pragma once
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <deque>
 #include <memory>
@@ -34,9 +35,32 @@
 
 namespace wgskit::map
 {
+namespace detail
+{
+//! Per read letter: the upper-case letter (SAM shows upper-case bases on both strands), its complement, and the
+//! alignment codes of both; one table lookup a base instead of a switch (an indirect jump a base).
+struct read_letter_tables
+{
+    std::array<char, 256> upper{}, complement{};
+    std::array<std::uint8_t, 256> code{}, complement_code{};
+};
+inline constexpr read_letter_tables read_letters = [] {
+    read_letter_tables t;
+    for (int c = 0; c < 256; ++c)
+    {
+        char const up = static_cast<char>(c >= 'a' && c <= 'z' ? c - 32 : c);
+        t.upper[c] = up;
+        t.complement[c] = codec::twobit::complement_letter(up);
+        t.code[c] = align::encode_base(up);
+        t.complement_code[c] = align::encode_base(t.complement[c]);
+    }
+    return t;
+}();
+} // namespace detail
+
 struct map_options
 {
-    fm::seed_options seeds{};
+    fm::seed_options seeds{.skip_unique_contained = true};
     detail::chain_options chains{};
     int match = 1, mismatch = 4, gap_open = 6, gap_extend = 1; //!< bwa -A -B -O -E
     int band = 100;              //!< bwa -w
@@ -68,6 +92,9 @@ struct workspace
     std::vector<std::uint64_t> locate_lengths;
     std::vector<std::size_t> locate_slot;           //!< per seed of the batch: its index among the located ones
     std::vector<std::int64_t> pair_scores;          //!< scores of one pair's candidate pairings
+    std::vector<detail::placed_seed> chain_seeds;   //!< seeds of the batch's kept chains, chain after chain
+    std::vector<std::pair<std::size_t, std::size_t>> chains; //!< each kept chain's seeds in chain_seeds
+    std::vector<std::int64_t> chain_latest, earlier_of;      //!< the alignments of each chain, newest first
     std::unique_ptr<align::batch_aligner> extender, local;
     detail::insert_size_stats insert_stats; //!< the distribution estimated from the last paired batch
 };
@@ -158,20 +185,20 @@ private:
             auto const s = seq(r);
             auto & f = ws.oriented[2 * r];
             auto & rc = ws.oriented[2 * r + 1];
-            f.assign(s);
-            for (auto & c : f) // SAM records show upper-case bases on both strands
-                c = static_cast<char>(c >= 'a' && c <= 'z' ? c - 32 : c);
-            rc.resize(s.size());
-            for (std::size_t i = 0; i < s.size(); ++i)
-                rc[s.size() - 1 - i] = codec::twobit::complement_letter(
-                    static_cast<char>(s[i] >= 'a' && s[i] <= 'z' ? s[i] - 32 : s[i]));
-            for (int o = 0; o < 2; ++o)
+            auto & fc = ws.codes[2 * r];
+            auto & rcc = ws.codes[2 * r + 1];
+            std::size_t const m = s.size();
+            f.resize(m);
+            rc.resize(m);
+            fc.resize(m);
+            rcc.resize(m);
+            for (std::size_t i = 0; i < m; ++i)
             {
-                auto const & src = ws.oriented[2 * r + o];
-                auto & c = ws.codes[2 * r + o];
-                c.resize(src.size());
-                for (std::size_t i = 0; i < src.size(); ++i)
-                    c[i] = align::encode_base(src[i]);
+                auto const c = static_cast<unsigned char>(s[i]);
+                f[i] = detail::read_letters.upper[c];
+                fc[i] = detail::read_letters.code[c];
+                rc[m - 1 - i] = detail::read_letters.complement[c];
+                rcc[m - 1 - i] = detail::read_letters.complement_code[c];
             }
             views[r] = f;
         }
@@ -188,11 +215,51 @@ private:
             std::size_t read;
             detail::region partial; // the seed
             std::int64_t left_job = -1, right_job = -1;
+            std::size_t chain = 0; // its chain among ws.chains
         };
         std::vector<pending> todo;
         ws.jobs.clear();
+        ws.chain_seeds.clear();
+        ws.chains.clear();
         std::size_t used = 0;
 
+        // The jobs extending seed s of read r left and right of it.
+        auto extend_seed = [&](std::size_t r, detail::placed_seed const & s, std::size_t chain) {
+            auto const len = static_cast<std::uint32_t>(ws.oriented[2 * r].size());
+            pending p{r, {}, -1, -1, chain};
+            p.partial.contig = s.contig;
+            p.partial.reverse = s.reverse;
+            p.partial.ref_begin = s.ref_begin;
+            p.partial.ref_end = s.ref_begin + s.length;
+            p.partial.query_begin = s.query_begin;
+            p.partial.query_end = s.query_begin + s.length;
+            p.partial.score = static_cast<std::int32_t>(s.length) * opt_.match;
+            auto const & q = ws.codes[2 * r + (s.reverse ? 1 : 0)];
+            std::uint64_t const contig_len = index_->contig_length(s.contig);
+            if (s.query_begin > 0 && s.ref_begin > 0)
+            {
+                auto & qb = new_buffer(ws, used);
+                qb.assign(q.rbegin() + (len - s.query_begin), q.rend());
+                auto & tb = new_buffer(ws, used);
+                std::uint64_t const w = std::min<std::uint64_t>(s.ref_begin, s.query_begin + opt_.band);
+                encode_reference(tb, s.contig, s.ref_begin - w, s.ref_begin, true);
+                p.left_job = static_cast<std::int64_t>(ws.jobs.size());
+                ws.jobs.push_back({qb, tb});
+            }
+            std::uint32_t const qe = s.query_begin + s.length;
+            std::uint64_t const re = s.ref_begin + s.length;
+            if (qe < len && re < contig_len)
+            {
+                auto & qb = new_buffer(ws, used);
+                qb.assign(q.begin() + qe, q.end());
+                auto & tb = new_buffer(ws, used);
+                std::uint64_t const e = std::min<std::uint64_t>(contig_len, re + (len - qe) + opt_.band);
+                encode_reference(tb, s.contig, re, e, false);
+                p.right_job = static_cast<std::int64_t>(ws.jobs.size());
+                ws.jobs.push_back({qb, tb});
+            }
+            todo.push_back(std::move(p));
+        };
         // Hits of every seed of the batch: one interleaved suffix-array walk over the seeds that need one
         // (a seed inside a longer one occurring as often takes its hits from it).
         ws.sources.resize(n);
@@ -252,43 +319,104 @@ private:
             {
                 auto const & s = *std::max_element(c.seeds.begin(), c.seeds.end(),
                                                    [](auto const & x, auto const & y) { return x.length < y.length; });
-                pending p{r, {}, -1, -1};
-                p.partial.contig = s.contig;
-                p.partial.reverse = s.reverse;
-                p.partial.ref_begin = s.ref_begin;
-                p.partial.ref_end = s.ref_begin + s.length;
-                p.partial.query_begin = s.query_begin;
-                p.partial.query_end = s.query_begin + s.length;
-                p.partial.score = static_cast<std::int32_t>(s.length) * opt_.match;
-                auto const & q = ws.codes[2 * r + (s.reverse ? 1 : 0)];
-                std::uint64_t const contig_len = index_->contig_length(s.contig);
-                if (s.query_begin > 0 && s.ref_begin > 0)
-                {
-                    auto & qb = new_buffer(ws, used);
-                    qb.assign(q.rbegin() + (len - s.query_begin), q.rend());
-                    auto & tb = new_buffer(ws, used);
-                    std::uint64_t const w = std::min<std::uint64_t>(s.ref_begin, s.query_begin + opt_.band);
-                    encode_reference(tb, s.contig, s.ref_begin - w, s.ref_begin, true);
-                    p.left_job = static_cast<std::int64_t>(ws.jobs.size());
-                    ws.jobs.push_back({qb, tb});
-                }
-                std::uint32_t const qe = s.query_begin + s.length;
-                std::uint64_t const re = s.ref_begin + s.length;
-                if (qe < len && re < contig_len)
-                {
-                    auto & qb = new_buffer(ws, used);
-                    qb.assign(q.begin() + qe, q.end());
-                    auto & tb = new_buffer(ws, used);
-                    std::uint64_t const e = std::min<std::uint64_t>(contig_len, re + (len - qe) + opt_.band);
-                    encode_reference(tb, s.contig, re, e, false);
-                    p.right_job = static_cast<std::int64_t>(ws.jobs.size());
-                    ws.jobs.push_back({qb, tb});
-                }
-                todo.push_back(std::move(p));
+                std::size_t const cb = ws.chain_seeds.size();
+                ws.chain_seeds.insert(ws.chain_seeds.end(), c.seeds.begin(), c.seeds.end());
+                ws.chains.push_back({cb, ws.chain_seeds.size()});
+                extend_seed(r, s, ws.chains.size() - 1);
             }
         }
         if (!ws.extender)
             ws.extender = std::make_unique<align::batch_aligner>(extension_);
+        extend_all(ws, todo);
+
+        // As bwa: a seed of a chain that none of the chain's alignments takes in (outside them on the read or the
+        // reference, or off their diagonal by more than a gap there could open) may align elsewhere, e.g. on
+        // another copy of a tandem repeat. Round after round, the longest such seed of each chain is extended,
+        // for the chains that gained an alignment in the round before (at most max_extension_rounds).
+        std::vector<pending> done = std::move(todo);
+        std::vector<std::int64_t> & latest = ws.chain_latest; // per chain: its last alignment among done, or -1
+        std::vector<std::int64_t> & earlier = ws.earlier_of;  // per alignment: the chain's one before it, or -1
+        latest.assign(ws.chains.size(), -1);
+        earlier.clear();
+        auto record = [&](std::size_t from) {
+            for (std::size_t k = from; k < done.size(); ++k)
+            {
+                earlier.push_back(latest[done[k].chain]);
+                latest[done[k].chain] = static_cast<std::int64_t>(k);
+            }
+        };
+        record(0);
+        std::size_t round_begin = 0;
+        for (int round = 1; round < max_extension_rounds && round_begin < done.size(); ++round)
+        {
+            todo.clear();
+            ws.jobs.clear();
+            used = 0;
+            for (std::size_t k = round_begin; k < done.size(); ++k)
+            {
+                std::size_t const c = done[k].chain;
+                if (latest[c] != static_cast<std::int64_t>(k))
+                    continue; // one pick a chain a round
+                detail::placed_seed const * pick = nullptr;
+                for (std::size_t j = ws.chains[c].first; j < ws.chains[c].second; ++j)
+                {
+                    auto const & t = ws.chain_seeds[j];
+                    if (pick && t.length <= pick->length)
+                        continue;
+                    bool outside = true;
+                    for (std::int64_t a = latest[c]; a >= 0 && outside; a = earlier[static_cast<std::size_t>(a)])
+                        outside = outside_alignment(t, done[static_cast<std::size_t>(a)].partial);
+                    if (outside)
+                        pick = &t;
+                }
+                if (pick)
+                    extend_seed(done[k].read, *pick, c);
+            }
+            if (todo.empty())
+                break;
+            extend_all(ws, todo);
+            round_begin = done.size();
+            done.insert(done.end(), std::make_move_iterator(todo.begin()), std::make_move_iterator(todo.end()));
+            record(round_begin);
+        }
+        for (auto & p : done)
+        {
+            p.partial.repetitive = ws.repetitive[p.read];
+            ws.regions[p.read].push_back(std::move(p.partial));
+        }
+    }
+
+    static constexpr int max_extension_rounds = 8;
+
+    //! Whether seed t of a chain may lead to another alignment than reg (made from the chain's longest seed):
+    //! not inside it on the read and the reference, or off its diagonal by at least the gap the distance to its
+    //! start or end could open (bwa's test, with its max gap min(distance - gap open + 1, 2 band)).
+    bool outside_alignment(detail::placed_seed const & t, detail::region const & reg) const
+    {
+        if (t.contig != reg.contig || t.reverse != reg.reverse || t.query_begin < reg.query_begin ||
+            t.query_begin + t.length > reg.query_end || t.ref_begin < reg.ref_begin ||
+            t.ref_begin + t.length > reg.ref_end)
+            return true;
+        auto gap_allowed = [&](std::int64_t d) {
+            std::int64_t const g = std::max<std::int64_t>((d * opt_.match - opt_.gap_open) / opt_.gap_extend + 1, 1);
+            return std::min<std::int64_t>({g, 2 * std::int64_t{opt_.band}, opt_.band});
+        };
+        std::int64_t const qd = t.query_begin - reg.query_begin;
+        std::int64_t const rd = static_cast<std::int64_t>(t.ref_begin - reg.ref_begin);
+        if (std::abs(qd - rd) < gap_allowed(std::min(qd, rd)))
+            return false;
+        std::int64_t const qd2 = reg.query_end - (t.query_begin + t.length);
+        std::int64_t const rd2 = static_cast<std::int64_t>(reg.ref_end - (t.ref_begin + t.length));
+        return std::abs(qd2 - rd2) >= gap_allowed(std::min(qd2, rd2));
+    }
+
+    //! Runs the extension jobs of ws.jobs and folds each pending seed's results into its region (partial). The
+    //! score is bwa's: the best score of each extension even when the alignment goes on to the read's end (a
+    //! mismatch within a clip penalty of the end costs the placement nothing), so that ranking, pairing and
+    //! MAPQ weigh placements as bwa does.
+    template <typename Pending>
+    void extend_all(workspace & ws, std::vector<Pending> & todo) const
+    {
         auto const & res = ws.extender->align(ws.jobs);
         for (auto & p : todo)
         {
@@ -298,7 +426,7 @@ private:
             if (p.left_job >= 0)
             {
                 auto const & x = res[static_cast<std::size_t>(p.left_job)];
-                reg.score += x.to_query_end ? x.end_to_end_score : x.score;
+                reg.score += x.score;
                 reg.query_begin -= x.query_end;
                 reg.ref_begin -= x.target_end;
                 for (auto it = x.path.rbegin(); it != x.path.rend(); ++it)
@@ -308,15 +436,13 @@ private:
             if (p.right_job >= 0)
             {
                 auto const & x = res[static_cast<std::size_t>(p.right_job)];
-                reg.score += x.to_query_end ? x.end_to_end_score : x.score;
+                reg.score += x.score;
                 reg.query_end += x.query_end;
                 reg.ref_end += x.target_end;
                 for (auto const & e : x.path)
                     align::append_op(path, e.op, e.length);
             }
             reg.path = std::move(path);
-            reg.repetitive = ws.repetitive[p.read];
-            ws.regions[p.read].push_back(std::move(reg));
         }
     }
 
@@ -665,7 +791,7 @@ private:
             // Best and second-best pairing scores over placements facing each other within the range.
             std::int64_t best = -1, second = -1;
             std::size_t bi = 0, bj = 0;
-            std::size_t const lim = 16;
+            std::size_t const lim = 64;
             std::vector<std::int64_t> & pair_scores = ws.pair_scores;
             pair_scores.clear();
             for (std::size_t a = 0; a < r1.size() && a < lim; ++a)
@@ -676,7 +802,8 @@ private:
                     auto const ins = detail::fr_insert(r1[a].reverse, r1[a].ref_begin, r1[a].ref_end, r2[b].reverse,
                                                        r2[b].ref_begin, r2[b].ref_end);
                     double const ns = st.sd > 0 ? std::abs(ins - st.mean) / st.sd : 0.0;
-                    double const prob = std::max(1e-300, std::erfc(ns * M_SQRT1_2));
+                    // bwa's pairing score: twice the normal tail beyond ns (log 2 at the mean).
+                    double const prob = std::max(1e-300, 2.0 * std::erfc(ns * M_SQRT1_2));
                     auto const q = static_cast<std::int64_t>(r1[a].score + r2[b].score +
                                                              0.721 * std::log(prob) * opt_.match + 0.499);
                     pair_scores.push_back(q);

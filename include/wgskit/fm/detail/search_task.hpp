@@ -5,12 +5,66 @@
 #pragma once
 
 #include <coroutine>
+#include <cstddef>
 #include <cstdint>
 #include <exception>
+#include <new>
 #include <utility>
 
 namespace wgskit::fm::detail
 {
+
+//! Freed coroutine frames kept for reuse, by size class, one cache per thread: a read's searches start and end
+//! dozens of coroutines (one per seeding start), each frame otherwise a malloc and a free. The cache holds at most
+//! as many frames as were ever alive at once on the thread (a few per interleaved lane).
+class frame_cache
+{
+public:
+    frame_cache() = default;
+    frame_cache(frame_cache const &) = delete;
+    frame_cache & operator=(frame_cache const &) = delete;
+    ~frame_cache()
+    {
+        for (auto *& head : free_)
+            while (head)
+                ::operator delete(std::exchange(head, head->next));
+    }
+
+    void * get(std::size_t n)
+    {
+        std::size_t const c = size_class(n);
+        if (c < classes && free_[c])
+            return std::exchange(free_[c], free_[c]->next);
+        return ::operator new(c < classes ? c * granule : n);
+    }
+
+    void put(void * p, std::size_t n) noexcept
+    {
+        std::size_t const c = size_class(n);
+        if (c >= classes)
+        {
+            ::operator delete(p);
+            return;
+        }
+        free_[c] = ::new (p) node{free_[c]};
+    }
+
+    static frame_cache & of_this_thread()
+    {
+        thread_local frame_cache cache;
+        return cache;
+    }
+
+private:
+    struct node
+    {
+        node * next;
+    };
+    static constexpr std::size_t granule = 64, classes = 32; // frames up to 2 KB are cached
+    static std::size_t size_class(std::size_t n) noexcept { return (n + granule - 1) / granule; }
+
+    node * free_[classes] = {};
+};
 
 //! The point where a search waits for prefetched memory (`co_await wait`); one per interleaved lane. It records
 //! the innermost waiting coroutine, which the driver resumes.
@@ -35,6 +89,9 @@ public:
     {
         T value{};
         std::coroutine_handle<> continuation = std::noop_coroutine();
+
+        static void * operator new(std::size_t n) { return frame_cache::of_this_thread().get(n); }
+        static void operator delete(void * p, std::size_t n) noexcept { frame_cache::of_this_thread().put(p, n); }
 
         search_task get_return_object() noexcept
         {
