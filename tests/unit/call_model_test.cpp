@@ -271,3 +271,45 @@ TEST_CASE("call: a 30-bp insertion the mapper shows only as soft clips is called
     CHECK((calls[0].gt1 == 0 && calls[0].gt2 == 1));
     CHECK_FALSE(calls[0].low_qual);
 }
+
+TEST_CASE("call: reads ending next to an insertion they carry unaligned give no SNP past the repeat", "[call]")
+{
+    // (CTGT)4 (CTAT)4 at [1300, 1332) and a hom 8-bp CTGT insertion at its start (chr20:7,287,789 in small): reads
+    // that end a few bases past the CTGT tract, aligned without the insertion, are shifted by 8 bases there and
+    // show G for A at 1318 (inside the near-indel span) and 1322 (outside it).
+    synthetic s;
+    s.ref.replace(1299, 33, "ACTGTCTGTCTGTCTGTCTATCTATCTATCTAT");
+    std::string hap = s.ref;
+    hap.insert(1300, "CTGTCTGT");
+    auto I = [](std::uint32_t n) { return bam::cigar_op(bam::cigar_code::I, n); };
+    std::vector<bam::record> recs;
+    int n = 0;
+    for (std::int64_t start = 1182; start <= 1290; start += 4, ++n) // spanning, gap in the CIGAR
+    {
+        auto a = static_cast<std::uint32_t>(1300 - start);
+        recs.push_back(make_read("s" + std::to_string(n), start, {M(a), I(8), M(142 - a)},
+                                 hap.substr(static_cast<std::size_t>(start), 150)));
+    }
+    for (std::int64_t start = 1177; start < 1182; ++start, ++n) // ending at 1326, no gap: mismatches at 1318, 1322
+        recs.push_back(make_read("e" + std::to_string(n), start, {M(static_cast<std::uint32_t>(1326 - start))},
+                                 hap.substr(static_cast<std::size_t>(start), static_cast<std::size_t>(1326 - start))));
+    std::stable_sort(recs.begin(), recs.end(), [](auto const & a, auto const & b) { return a.pos() < b.pos(); });
+    auto reads = prepare_reads(recs, {});
+    auto snp_at = [](std::vector<called_record> const & calls, std::int64_t p) {
+        for (auto const & c : calls)
+            if (!c.indel && c.pos == p && !c.low_qual)
+                return true;
+        return false;
+    };
+    calling_thresholds off;
+    off.read_end_margin = -1;
+    auto const before = region_caller{off}.call(reads, s.ref, 0, 1000, 2000, false);
+    CHECK(snp_at(before, 1322)); // the shifted reads' G passes without the read-end cap
+    auto const calls = region_caller{calling_thresholds{}}.call(reads, s.ref, 0, 1000, 2000, false);
+    CHECK_FALSE(snp_at(calls, 1318));
+    CHECK_FALSE(snp_at(calls, 1322));
+    bool insertion = false;
+    for (auto const & c : calls)
+        insertion |= c.indel && c.gt1 == 1 && c.gt2 == 1;
+    CHECK(insertion);
+}

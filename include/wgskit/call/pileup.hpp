@@ -39,6 +39,7 @@ struct aligned_read
     std::vector<std::uint8_t> bases;        //!< hmm codes 0..4
     std::vector<std::uint8_t> quals;        //!< phred; 0 = dropped (overlap with the mate)
     std::int64_t mate_overlap_beg{0}, mate_overlap_end{0}; //!< reference span where the earlier mate counts instead
+    std::int64_t uncertain_beg{0}, uncertain_end{0}; //!< reference span where the alignment is uncertain (read end next to an indel)
 };
 
 //! True when a record takes part in calling.
@@ -202,9 +203,10 @@ void for_each_aligned_base(std::vector<aligned_read> const & reads, std::int64_t
 }
 } // namespace detail
 
-//! Builds the base columns of [beg, end) from reads (sorted by pos). Two passes: count, then fill.
+//! Builds the base columns of [beg, end) from reads (sorted by pos). Two passes: count, then fill. Bases inside a
+//! read's uncertain span have their model quality capped at uncertain_cap.
 inline void build_columns(std::vector<aligned_read> const & reads, std::int64_t beg, std::int64_t end,
-                          pileup_options const & o, columns & c)
+                          pileup_options const & o, columns & c, std::uint8_t uncertain_cap = 99)
 {
     std::size_t const n = static_cast<std::size_t>(end - beg);
     c.beg = beg, c.end = end;
@@ -234,6 +236,8 @@ inline void build_columns(std::vector<aligned_read> const & reads, std::int64_t 
         if (!usable(r, q) || used[i] >= fill[i])
             return;
         auto qual = std::min<std::uint8_t>(r.quals[q], r.mapq);
+        if (std::int64_t const p = beg + static_cast<std::int64_t>(i); p >= r.uncertain_beg && p < r.uncertain_end)
+            qual = std::min(qual, uncertain_cap);
         c.obs[c.offset[i] + used[i]++] = {r.bases[q], qual, r.reverse, r.mapq};
     });
 }

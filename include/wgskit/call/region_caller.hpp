@@ -35,6 +35,7 @@ struct calling_thresholds
     int indel_flank = 20;             //!< reference bases each side of an indel site in its haplotypes
     int indel_snp_pad = 3;            //!< SNP positions within this many bp of a candidate indel's repeat tract ...
     std::uint8_t indel_snp_qual_cap = 12; //!< ... have base qualities capped here (BAQ-like: misaligned reads' mismatches)
+    int read_end_margin = 20;         //!< reads ending this far (+ event length) past that span are capped there too (-1: off)
     pairhmm_params hmm{};
     bool realign_indel_windows = true; //!< realign the reads inside candidate indel windows first (realign.hpp)
     std::vector<int> gq_bands{0, 10, 20, 30, 40, 60, 99}; //!< gVCF block boundaries (lower bounds)
@@ -193,11 +194,13 @@ public:
         }
         auto sites = indel_sites(reads);
         mark_near_indels(sites, beg, end);
+        if (t_.read_end_margin >= 0)
+            mark_uncertain_read_ends(reads, sites);
         constexpr std::int64_t window = 1 << 16;
         for (std::int64_t wb = beg; wb < end; wb += window)
         {
             std::int64_t we = std::min(end, wb + window);
-            build_columns(reads, wb, we, t_.pileup, cols_);
+            build_columns(reads, wb, we, t_.pileup, cols_, t_.indel_snp_qual_cap);
             for (std::int64_t p = wb; p < we; ++p)
                 call_snp(p, near_indel_[static_cast<std::size_t>(p - beg)] != 0, out, gvcf ? &block_gq[static_cast<std::size_t>(p - beg)] : nullptr,
                          gvcf ? &block_dp[static_cast<std::size_t>(p - beg)] : nullptr, gvcf);
@@ -336,29 +339,68 @@ private:
         return sites;
     }
 
-    //! Marks [beg, end) positions where reads carrying a candidate indel may be misaligned: from the anchor to the end
-    //! of the tandem repeat tract of each indel allele (the event's bases repeated rightwards), plus a pad each side.
+    //! The span where reads carrying indel allele a of site may be misaligned: from the anchor to the end of the
+    //! tandem repeat tract of the allele (the event's bases repeated rightwards), plus indel_snp_pad each side.
+    std::pair<std::int64_t, std::int64_t> misalignment_span(indel_site const & site, indel_observation const & a) const
+    {
+        std::int64_t const ref_end = ref_offset_ + static_cast<std::int64_t>(ref_.size());
+        std::int64_t const len = a.length < 0 ? -a.length : a.length;
+        std::int64_t p = site.anchor + 1 + (a.length < 0 ? len : 0);
+        // Extend over the repeat: ref[p] equals the event unit cycled (deletion: the deleted bases).
+        for (std::int64_t k = 0; p < ref_end; ++p, ++k)
+        {
+            char u = a.length < 0 ? ref_at(site.anchor + 1 + k % len) : a.inserted[static_cast<std::size_t>(k % len)];
+            if (ref_at(p) != (u >= 'a' ? static_cast<char>(u - 32) : u))
+                break;
+        }
+        return {site.anchor - t_.indel_snp_pad, p + t_.indel_snp_pad};
+    }
+
+    //! Marks [beg, end) positions where reads carrying a candidate indel may be misaligned (misalignment_span).
     //! Mismatches there are mostly alignment artefacts, as BAQ finds in other callers.
     void mark_near_indels(std::vector<indel_site> const & sites, std::int64_t beg, std::int64_t end)
     {
         near_indel_.assign(static_cast<std::size_t>(end - beg), 0);
-        std::int64_t const ref_end = ref_offset_ + static_cast<std::int64_t>(ref_.size());
+        for (auto const & site : sites)
+            for (auto const & a : site.alts)
+            {
+                auto const [s0, s1] = misalignment_span(site, a);
+                for (std::int64_t x = std::max(beg, s0); x < std::min(end, s1); ++x)
+                    near_indel_[static_cast<std::size_t>(x - beg)] = 1;
+            }
+    }
+
+    //! Marks, per read, the bases whose alignment is uncertain because the read ends (or starts) next to a candidate
+    //! indel: a read that carries the event but has too few bases past the repeat for the aligner to pay for the gap
+    //! is aligned without it, shifted by the event's length, and shows mismatches up to that far beyond the
+    //! misalignment span on either side (chr20:7,287,812 and 816, 12-19 bp past a CTGT repeat carrying a 12-bp
+    //! insertion, read ends 15 bp further; chr20:9,558,039 before one). Such a read's bases from its end across the
+    //! span, widened by the event's length, are capped like the span's (in this read only: reads that cover the
+    //! region with a margin keep their qualities). This is where BAQ lowers qualities in bcftools.
+    void mark_uncertain_read_ends(std::vector<aligned_read> & reads, std::vector<indel_site> const & sites) const
+    {
         for (auto const & site : sites)
             for (auto const & a : site.alts)
             {
                 std::int64_t const len = a.length < 0 ? -a.length : a.length;
-                std::int64_t p = site.anchor + 1 + (a.length < 0 ? len : 0);
-                // Extend over the repeat: ref[p] equals the event unit cycled (deletion: the deleted bases).
-                for (std::int64_t k = 0; p < ref_end; ++p, ++k)
+                auto const [s0, s1] = misalignment_span(site, a);
+                std::int64_t const reach = len + t_.read_end_margin;
+                auto it = std::partition_point(reads.begin(), reads.end(),
+                                               [&](aligned_read const & r) { return r.pos + max_read_span < s0 - reach; });
+                for (; it != reads.end() && it->pos < s1 + reach; ++it)
                 {
-                    char u = a.length < 0 ? ref_at(site.anchor + 1 + k % len) : a.inserted[static_cast<std::size_t>(k % len)];
-                    if (ref_at(p) != (u >= 'a' ? static_cast<char>(u - 32) : u))
-                        break;
+                    aligned_read & r = *it;
+                    std::int64_t b = 0, e = 0;
+                    if (r.end > s0 && r.end <= s1 + reach)
+                        b = std::max(r.pos, s0 - len), e = r.end;
+                    else if (r.pos >= s0 - reach && r.pos < s1)
+                        b = r.pos, e = std::min(r.end, s1 + len);
+                    else
+                        continue;
+                    if (r.uncertain_end > r.uncertain_beg)
+                        b = std::min(b, r.uncertain_beg), e = std::max(e, r.uncertain_end);
+                    r.uncertain_beg = b, r.uncertain_end = e;
                 }
-                std::int64_t const from = std::max(beg, site.anchor - t_.indel_snp_pad);
-                std::int64_t const to = std::min(end, p + t_.indel_snp_pad);
-                for (std::int64_t x = from; x < to; ++x)
-                    near_indel_[static_cast<std::size_t>(x - beg)] = 1;
             }
     }
 
