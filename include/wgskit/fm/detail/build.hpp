@@ -227,7 +227,8 @@ std::shared_ptr<image_storage> build_image(std::span<packed_reference_sequence c
             name_off += c.name.size();
             for (auto const & r : c.sequence.ambiguous())
                 *amb++ = {ref_off + r.start, r.length, static_cast<std::uint64_t>(r.letter)};
-            if (ref_off % 32 == 0)
+            // An empty contig has no words: memcpy from their null pointer is undefined even for 0 bytes.
+            if (ref_off % 32 == 0 && !c.sequence.words().empty())
                 std::memcpy(words + ref_off / 32, c.sequence.words().data(), c.sequence.words().size() * 8);
             else
                 for (std::uint64_t i = 0; i < c.sequence.size(); ++i)
