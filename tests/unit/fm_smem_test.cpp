@@ -237,3 +237,51 @@ TEST_CASE("prefix_table: entries equal the bi-intervals of the strings, bad leng
     REQUIRE_THROWS_AS(fm::prefix_table::build(idx, 0), wgskit::invalid_argument);
     REQUIRE_THROWS_AS(fm::prefix_table::build(idx, 13), wgskit::invalid_argument);
 }
+
+TEST_CASE("collect_seeds with skip_unique_contained leaves out only third-pass seeds inside unique SMEMs", "[fm]")
+{
+    auto const seed = Catch::rngSeed() + 26;
+    INFO("seed " << seed);
+    std::mt19937_64 rng{seed};
+    auto const ref = random_reference(rng, 2, 4000); // with repeats: not every SMEM is unique
+    auto const text = indexed_text(ref);
+    auto const idx = fm::fmd_index::build(as_input(ref));
+    fm::seed_options const bwa;
+    fm::seed_options skip;
+    skip.skip_unique_contained = true;
+
+    std::vector<std::string> reads{"", "A", "NNNN"};
+    for (int q = 0; q < 60; ++q)
+        reads.push_back(mutated_read(rng, text, std::uniform_int_distribution<std::size_t>{20, 250}(rng)));
+    std::size_t left_out = 0;
+    for (auto const & r : reads)
+    {
+        INFO("read " << r);
+        auto const all = fm::collect_seeds(idx, r, bwa);
+        auto const kept = fm::collect_seeds(idx, r, skip);
+        // Every kept seed is one of bwa's (the searches after a skipped one start where they would have).
+        for (auto const & s : kept)
+            REQUIRE(std::find(all.begin(), all.end(), s) != all.end());
+        // Every seed left out occurs once and lies inside a unique seed that is kept (it may span the same
+        // bases as that one: the third pass's seed equals the SMEM then, apart from the hit it was followed to).
+        for (auto const & s : all)
+        {
+            if (std::find(kept.begin(), kept.end(), s) != kept.end())
+                continue;
+            ++left_out;
+            REQUIRE(s.interval.s == 1);
+            REQUIRE(std::any_of(kept.begin(), kept.end(), [&](fm::smem const & u) {
+                return u.interval.s == 1 && u.begin <= s.begin && s.end <= u.end;
+            }));
+        }
+    }
+    REQUIRE(left_out > 0); // the option did something on these reads
+
+    // The interleaved batch search honours the option as the one-read search does.
+    std::vector<std::string_view> views(reads.begin(), reads.end());
+    std::vector<std::vector<fm::smem>> batch;
+    fm::collect_seeds(idx, std::span<std::string_view const>{views}, batch, skip);
+    REQUIRE(batch.size() == reads.size());
+    for (std::size_t r = 0; r < reads.size(); ++r)
+        REQUIRE(batch[r] == fm::collect_seeds(idx, reads[r], skip));
+}
