@@ -140,7 +140,8 @@ private:
             auto const [max_m, max_n] = fill_group(pairs, std::span<std::size_t const>{pass16_}.subspan(g, count));
             std::int16_t * dirs = directions(max_m, max_n, lanes);
             void * ws = workspace(kernel.workspace_bytes(16, max_m, max_n));
-            kernel.directions(lane_pairs_.data(), count, config_, ws, dirs, lane_out_.data());
+            kernel.directions(lane_pairs_.data(), count, config_, detail::diagonals_of(config_), ws, dirs,
+                              lane_out_.data());
             for (std::size_t l = 0; l < count; ++l)
             {
                 lane_index_[l] = pass16_[g + l];
@@ -170,7 +171,8 @@ private:
                 std::size_t const count = std::min(lanes, part.size() - g);
                 auto const [max_m, max_n] = fill_group(pairs, part.subspan(g, count));
                 void * ws = workspace(kernel.workspace_bytes(16, max_m, max_n));
-                kernel.directions(lane_pairs_.data(), count, config_, ws, nullptr, lane_out_.data());
+                kernel.directions(lane_pairs_.data(), count, config_, detail::diagonals_of(config_), ws, nullptr,
+                                  lane_out_.data());
                 for (std::size_t l = 0; l < count; ++l)
                     ends_[part[g + l]] = lane_out_[l].result;
             }
@@ -199,15 +201,18 @@ private:
             else
                 pass16_.push_back(k);
         }
-        // Groups of similar bands (stable: similar lengths stay together).
-        std::stable_sort(bands_.begin(), bands_.end(),
-                         [](banded_pair const & a, banded_pair const & b) { return a.band.band < b.band.band; });
+        // Groups of similar bands: by width, then by position (a group runs the union of its lanes' bands);
+        // stable, so that similar lengths stay together.
+        std::stable_sort(bands_.begin(), bands_.end(), [](banded_pair const & a, banded_pair const & b) {
+            auto const & da = a.band.diagonals;
+            auto const & db = b.band.diagonals;
+            return std::pair{da.high - da.low, da.low} < std::pair{db.high - db.low, db.low};
+        });
         for (std::size_t g = 0; g < bands_.size(); g += lanes)
         {
             std::size_t const count = std::min(lanes, bands_.size() - g);
             std::size_t max_m = 0, max_n = 0;
-            alignment_config banded = config_;
-            banded.band = 0;
+            detail::diagonal_band group_band = bands_[g].band.diagonals;
             for (std::size_t l = 0; l < count; ++l)
             {
                 auto const & [k, b] = bands_[g + l];
@@ -215,11 +220,12 @@ private:
                                   pairs[k].target.data() + b.target_begin, b.target_end - b.target_begin};
                 max_m = std::max<std::size_t>(max_m, lane_pairs_[l].query_length);
                 max_n = std::max<std::size_t>(max_n, lane_pairs_[l].target_length);
-                banded.band = std::max(banded.band, b.band);
+                group_band.low = std::min(group_band.low, b.diagonals.low);
+                group_band.high = std::max(group_band.high, b.diagonals.high);
             }
             std::int16_t * dirs = directions(max_m, max_n, lanes);
             void * ws = workspace(kernel.workspace_bytes(16, max_m, max_n));
-            kernel.directions(lane_pairs_.data(), count, banded, ws, dirs, lane_out_.data());
+            kernel.directions(lane_pairs_.data(), count, config_, group_band, ws, dirs, lane_out_.data());
             for (std::size_t l = 0; l < count; ++l)
             {
                 auto const & [k, b] = bands_[g + l];
