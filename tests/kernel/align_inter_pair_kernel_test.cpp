@@ -624,6 +624,50 @@ TEST_CASE("batch traceback in asymmetric bands: pairs of very different lengths 
     }
 }
 
+TEST_CASE("a global band proven by its own banded score holds the optimal score", "[kernel][align]")
+{
+    // band_proven's claim, checked with the reference: if the banded DP's score proves the band, the full DP
+    // scores the same. Related pairs (usually proven), unrelated and gapped ones (usually not), both ways.
+    std::mt19937_64 rng{616};
+    std::string const ref = test_support::read_fasta_sequence(test_support::chr22_path());
+    std::vector<code_pair> pairs = test_support::real_pairs(ref, 30, 150, 250, 44);
+    for (int k = 0; k < 30; ++k)
+    {
+        auto t = test_support::random_codes(rng, 60 + rng() % 200);
+        auto q = test_support::mutate(t, rng, 0.02 * (k % 4), 0.01 * (k % 3));
+        if (k % 5 == 0)
+            q.erase(q.begin() + 10, q.begin() + 10 + static_cast<std::ptrdiff_t>(rng() % 30));
+        if (k % 7 == 0)
+            q = test_support::random_codes(rng, t.size() / 2 + 1);
+        pairs.push_back({q, t});
+    }
+    alignment_config global;
+    global.mode = alignment_mode::global;
+    std::size_t proven = 0, guessed = 0;
+    for (auto p : pairs)
+        for (int way = 0; way < 2; ++way, p = swapped(p))
+        {
+            auto const m = static_cast<std::uint32_t>(p.query.size()), n = static_cast<std::uint32_t>(p.target.size());
+            auto const b = detail::guessed_band(m, n);
+            if (!b)
+                continue;
+            ++guessed;
+            std::vector<std::int32_t> hf(2 * (std::size_t{n} + 1));
+            auto const banded = detail::run_dp(p.query.data(), m, p.target.data(), n, global, b->diagonals, hf.data(),
+                                               hf.data() + n + 1);
+            auto const full = detail::score_scalar(p.query.data(), m, p.target.data(), n, global);
+            INFO(m << " x " << n << ": banded " << banded.score << ", full " << full.score);
+            CHECK(banded.score <= full.score);
+            if (detail::band_proven(global, m, n, *b, banded.score))
+            {
+                ++proven;
+                CHECK(banded.score == full.score);
+            }
+        }
+    CHECK(proven >= guessed / 2); // the edited reads
+    CHECK(proven < guessed);      // and some that are not
+}
+
 TEST_CASE("batch traceback in asymmetric bands: groups of lane count +-1", "[kernel][align]")
 {
     std::string const ref = test_support::read_fasta_sequence(test_support::chr22_path());

@@ -11,6 +11,11 @@
 // back from the same end cell takes the same moves. band_for() picks the narrowest band outside which every
 // path scores below S, from upper bounds that only need the lengths, the end cell, the best substitution
 // score and the gap costs (below); batch_aligner checks the banded score and end against S anyway.
+//
+// Global pairs first skip the score-only pass: their traceback runs in a guessed band (guessed_band), and a
+// banded score S_b whose margin fits in that band (band_proven) shows that every path scoring S_b or more,
+// every optimal one among them, stays in the band, so S_b = S and the argument above holds; the other pairs
+// take the score-only pass and band_for().
 #pragma once
 
 #include <algorithm>
@@ -38,6 +43,52 @@ struct traceback_band
 inline bool band_pays(std::int64_t width, std::int64_t m, std::int64_t n) noexcept
 {
     return 2 * width <= std::max(m, n);
+}
+
+//! The margin w of a global m x n pair whose optimal score is at least s: no path scoring s or more leaves the
+//! diagonals min(0, n - m) - w .. max(0, n - m) + w.
+//! Why: a path from (0, 0) to (m, n), d = n - m, that reaches diagonal up = max(0, d) + k (k >= 1) has >= up
+//! 'D' and >= up - d 'I' bases, so two gap opens, >= 2 up - d = |d| + 2k gap bases and at most n - up =
+//! min(m, n) - k substitutions; one that reaches min(0, d) - k the same by symmetry. Both score at most
+//! best * (min(m, n) - k) - 2 o - e (|d| + 2 k), decreasing in k: below s for every k >= w + 1 with
+//! w = floor(x / (best + 2 e)), x = best * min(m, n) - 2 o - e |d| - s (w = 0 when x < 0).
+inline std::int64_t global_margin(alignment_config const & c, std::uint32_t m, std::uint32_t n, std::int64_t s) noexcept
+{
+    std::int64_t const best_s = std::max(0, c.scoring.max_score()), o = c.scoring.gap_open, e = c.scoring.gap_extend;
+    std::int64_t const x = best_s * std::min(m, n) - 2 * o - e * std::llabs(std::int64_t{n} - m) - s;
+    return x < 0 ? 0 : x / (best_s + 2 * e);
+}
+
+//! The whole m x n pair with the diagonals from 0 to n - m and margin more on either side.
+inline traceback_band global_band(std::uint32_t m, std::uint32_t n, std::int64_t margin) noexcept
+{
+    std::int64_t const d = std::int64_t{n} - m;
+    traceback_band b;
+    b.query_end = m;
+    b.target_end = n;
+    b.diagonals = {std::min<std::int64_t>(0, d) - margin, std::max<std::int64_t>(0, d) + margin};
+    return b;
+}
+
+//! A global band guessed before the score is known, for edited copies (a few SNPs and small indels per
+//! 100 bases cost a margin of about one diagonal each); nullopt if it would not pay off.
+inline std::optional<traceback_band> guessed_band(std::uint32_t m, std::uint32_t n) noexcept
+{
+    traceback_band const b = global_band(m, n, 4 + std::min(m, n) / 32);
+    if (!band_pays(b.diagonals.high - b.diagonals.low + 1, m, n))
+        return std::nullopt;
+    return b;
+}
+
+//! Whether a global band b of an m x n pair, in which the banded DP (or a wider one) scored s, holds every
+//! optimal path: then s is the pair's optimal score and the banded traceback is the full DP's.
+inline bool band_proven(alignment_config const & c, std::uint32_t m, std::uint32_t n, traceback_band const & b,
+                        std::int64_t s) noexcept
+{
+    if (s == unreachable_score)
+        return false;
+    traceback_band const needed = global_band(m, n, global_margin(c, m, n, s));
+    return b.diagonals.low <= needed.diagonals.low && needed.diagonals.high <= b.diagonals.high;
 }
 
 //! Whether a global m x n pair can have a band narrow enough to pay off (|n - m| + 1 diagonals at least).
@@ -77,19 +128,7 @@ inline std::optional<traceback_band> band_for(alignment_config const & c, std::u
         b.diagonals = {shifted - w, shifted + w};
     }
     else if (c.mode == alignment_mode::global)
-    {
-        // A path from (0, 0) to (m, n), d = n - m, that reaches diagonal up = max(0, d) + k (k >= 1) has >= up
-        // 'D' and >= up - d 'I' bases, so two gap opens, >= 2 up - d = |d| + 2k gap bases and at most n - up =
-        // min(m, n) - k substitutions; one that reaches min(0, d) - k the same by symmetry. Both score at most
-        // best * (min(m, n) - k) - 2 o - e (|d| + 2 k), decreasing in k: below S for every k >= w + 1 with
-        // w = floor(x / (best + 2 e)), x = best * min(m, n) - 2 o - e |d| - S (w = 0 when x < 0).
-        std::int64_t const d = std::int64_t{n} - m;
-        std::int64_t const x = best_s * std::min(m, n) - 2 * o - e * std::llabs(d) - s;
-        std::int64_t const w = x < 0 ? 0 : x / (best_s + 2 * e);
-        b.query_end = m;
-        b.target_end = n;
-        b.diagonals = {std::min<std::int64_t>(0, d) - w, std::max<std::int64_t>(0, d) + w};
-    }
+        b = global_band(m, n, global_margin(c, m, n, s));
     else
         return std::nullopt;
     if (!band_pays(b.diagonals.high - b.diagonals.low + 1, std::int64_t{b.query_end} - b.query_begin,
