@@ -103,9 +103,10 @@ struct inter_pair_kernel
     //! Like score() with 16 bits, plus the end cell of every mode and the 4 direction bits (detail::direction)
     //! of every cell, four cells of a row to a 16-bit lane: see packed_direction(). dirs: 64-byte aligned,
     //! (max_m + 1) * packed_width(max_n) * lanes(16) entries, max_m/max_n the group's longest query/target;
-    //! entries of cells outside the band are unspecified. Local lanes must not overflow (the caller checks
-    //! fits_16bit). band: the cells computed, diagonals_of(c) or (local and global) an asymmetric band with
-    //! low <= 0 <= high of the batch traceback; c.band is not looked at.
+    //! the bits of cells outside the band are unspecified, and so is the gap bit of E (F) of a cell whose left
+    //! (upper) neighbour is outside it (both candidates -inf: no walk reads it). Local lanes must not overflow
+    //! (the caller checks fits_16bit). band: the cells computed, diagonals_of(c) or (local and global) an
+    //! asymmetric band with low <= 0 <= high of the batch traceback; c.band is not looked at.
     //! dirs = nullptr: scores and end cells only (local and global; other modes: score()).
     static void directions(lane_pair const * pairs, std::size_t count, alignment_config const & c,
                            diagonal_band const & band, void * workspace, std::int16_t * dirs, lane_score * out) noexcept;
