@@ -397,7 +397,7 @@ TEST_CASE("batch traceback in a band: long gaps, repeats, low identity and fallb
         pairs.push_back({q, t150});
         auto const b = band_of(pairs.back(), global); // (local leaves the gap out: 95 matches beat it)
         if (b)
-            CHECK(b->band >= 40);
+            CHECK(b->diagonals.high >= 40);
     }
     {
         // A 12-base insertion near the start (a gap beyond a narrow band at one end).
@@ -435,7 +435,8 @@ TEST_CASE("batch traceback in a band: long gaps, repeats, low identity and fallb
     pairs.push_back({std::vector<std::uint8_t>(60, 4), std::vector<std::uint8_t>(60, 4)}); // all N
     auto const b = band_of(pairs[0], global);
     REQUIRE(b);
-    CHECK(b->band <= 1);
+    CHECK(b->diagonals.low >= -1);
+    CHECK(b->diagonals.high <= 1);
     std::string const ref = test_support::read_fasta_sequence(test_support::chr22_path());
     auto const p1k = test_support::real_pairs(ref, 2, 1000, 1000, 31);
     pairs.insert(pairs.end(), p1k.begin(), p1k.end());
@@ -446,4 +447,260 @@ TEST_CASE("batch traceback in a band: long gaps, repeats, low identity and fallb
         c.scoring = scoring_scheme::simple(1, -4, 6, 1, -1);
         check_traceback(pairs, c);
     }
+}
+
+namespace
+{
+// The kernel's directions in the band, lane by lane, against the scalar reference's: score and end cell, the
+// H source bits of every cell in the band, and each gap bit whose neighbour (left for E, above for F) is in
+// the band (otherwise both of its candidates are -inf: unspecified).
+void check_directions(std::vector<code_pair> const & pairs, alignment_config const & c, detail::diagonal_band band)
+{
+    using scalar_kernel = inter_pair_kernel<simd::scalar>;
+    for (simd::isa arch : simd::available_isas())
+        simd::dispatch_to<inter_pair_kernel>(arch, [&](auto kernel) {
+            std::size_t const lanes = kernel.lanes(16);
+            for (std::size_t g = 0; g < pairs.size(); g += lanes)
+            {
+                std::size_t const count = std::min(lanes, pairs.size() - g);
+                std::vector<detail::lane_pair> lp;
+                std::size_t mm = 0, mn = 0;
+                for (std::size_t l = 0; l < count; ++l)
+                {
+                    auto const & p = pairs[g + l];
+                    lp.push_back({p.query.data(), static_cast<std::uint32_t>(p.query.size()), p.target.data(),
+                                  static_cast<std::uint32_t>(p.target.size())});
+                    mm = std::max(mm, p.query.size());
+                    mn = std::max(mn, p.target.size());
+                }
+                std::size_t const width = detail::packed_width(mn);
+                std::vector<std::uint64_t> ws(kernel.workspace_bytes(16, mm, mn) / 8 + 16);
+                std::vector<std::int16_t> dirs((mm + 1) * width * lanes + 64);
+                auto const align64 = [](auto * p) {
+                    return reinterpret_cast<decltype(p)>((reinterpret_cast<std::uintptr_t>(p) + 63) & ~std::uintptr_t{63});
+                };
+                std::vector<detail::lane_score> out(count);
+                kernel.directions(lp.data(), count, c, band, align64(ws.data()), align64(dirs.data()), out.data());
+                for (std::size_t l = 0; l < count; ++l)
+                {
+                    auto const & p = lp[l];
+                    std::vector<std::int32_t> rws(2 * (p.target_length + 1));
+                    std::vector<std::int16_t> rdirs((p.query_length + 1) * detail::packed_width(p.target_length));
+                    detail::lane_score rout;
+                    scalar_kernel::directions(&p, 1, c, band, rws.data(), rdirs.data(), &rout);
+                    INFO("arch " << simd::isa_name(arch) << ", mode " << mode_name(c.mode) << ", band " << band.low
+                                 << ".." << band.high << ", pair " << g + l << " (" << p.query_length << " x "
+                                 << p.target_length << ")");
+                    CHECK(out[l] == rout);
+                    std::size_t bad = 0;
+                    for (std::uint32_t i = 1; i <= p.query_length; ++i)
+                        for (std::uint32_t j = 1; j <= p.target_length; ++j)
+                        {
+                            if (!band.contains(i, j))
+                                continue;
+                            unsigned mask = detail::h_source_mask;
+                            if (band.contains(i, j - 1))
+                                mask |= detail::e_extends;
+                            if (band.contains(i - 1, j))
+                                mask |= detail::f_extends;
+                            auto const got = detail::packed_direction(align64(dirs.data()) + l, width, lanes, i, j);
+                            auto const want = detail::packed_direction(rdirs.data(), detail::packed_width(p.target_length), 1, i, j);
+                            bad += (got & mask) != (want & mask);
+                        }
+                    CHECK(bad == 0);
+                }
+            }
+        });
+}
+
+code_pair swapped(code_pair p)
+{
+    std::swap(p.query, p.target);
+    return p;
+}
+} // namespace
+
+TEST_CASE("inter-pair directions in asymmetric bands agree with the reference", "[kernel][align]")
+{
+    std::uint64_t const seed = GENERATE(take(2, random(std::uint64_t{1}, std::uint64_t{1} << 40)));
+    INFO("seed " << seed);
+    std::mt19937_64 rng{seed};
+    auto pairs = random_pairs(rng, 40, 60, 0.02);
+    pairs.push_back({test_support::random_codes(rng, 5), test_support::random_codes(rng, 60)});
+    pairs.push_back({test_support::random_codes(rng, 60), test_support::random_codes(rng, 5)});
+    pairs.push_back({test_support::random_codes(rng, 1), test_support::random_codes(rng, 40)});
+    pairs.push_back({test_support::random_codes(rng, 40), test_support::random_codes(rng, 1)});
+    std::uniform_int_distribution<std::int64_t> side(0, 70);
+    std::vector<detail::diagonal_band> bands{{}, {0, 0}, {-2, 5}, {-5, 2}, {-1, 30}, {-30, 1}, {0, 62}, {-62, 0},
+                                             {-side(rng), side(rng)}};
+    alignment_config local, global;
+    global.mode = alignment_mode::global;
+    for (auto c : {local, global})
+        for (int scheme = 0; scheme < 2; ++scheme)
+        {
+            if (scheme == 1)
+                c.scoring = scoring_scheme::simple(1, -4, 6, 1, -1);
+            for (auto const & b : bands)
+                check_directions(pairs, c, b);
+        }
+}
+
+TEST_CASE("batch traceback in asymmetric bands: pairs of very different lengths equal the full DP", "[kernel][align]")
+{
+    std::mt19937_64 rng{515};
+    std::string const ref = test_support::read_fasta_sequence(test_support::chr22_path());
+    alignment_config local, global, semi;
+    global.mode = alignment_mode::global;
+    semi.mode = alignment_mode::semi_global;
+    semi.free_ends = {false, false, true, true};
+    std::vector<code_pair> pairs;
+    for (auto const & p : test_support::real_pairs(ref, 20, 150, 250, 41)) // both directions
+    {
+        pairs.push_back(p);
+        pairs.push_back(swapped(p));
+    }
+    for (auto const & p : test_support::real_pairs(ref, 6, 100, 400, 42))
+    {
+        pairs.push_back(p);
+        pairs.push_back(swapped(p));
+    }
+    // The nw150x250 pairs have a band: the forced 100 diagonals plus a few.
+    auto const b250 = band_of(pairs[0], global);
+    REQUIRE(b250);
+    CHECK(b250->diagonals.low <= 0);
+    CHECK(b250->diagonals.high >= 100);
+    CHECK(b250->diagonals.high - b250->diagonals.low <= 110);
+    auto const b250q = band_of(pairs[1], global);
+    REQUIRE(b250q);
+    CHECK(b250q->diagonals.low <= -100);
+    CHECK(b250q->diagonals.high >= 0);
+    // The band is exactly the length difference (w = 0): the query is the target's prefix (global) or is
+    // inside it with no edit (local: one diagonal).
+    auto const t250 = test_support::random_codes(rng, 250);
+    code_pair const prefix{std::vector<std::uint8_t>(t250.begin(), t250.begin() + 150), t250};
+    auto const bp = band_of(prefix, global);
+    REQUIRE(bp);
+    CHECK(bp->diagonals == detail::diagonal_band{0, 100});
+    code_pair const inside{std::vector<std::uint8_t>(t250.begin() + 60, t250.begin() + 210), t250};
+    auto const bi = band_of(inside, local);
+    REQUIRE(bi);
+    CHECK(bi->diagonals == detail::diagonal_band{0, 0});
+    pairs.push_back(prefix);
+    pairs.push_back(swapped(prefix));
+    pairs.push_back(inside);
+    pairs.push_back(swapped(inside));
+    // At the pay-off limit: 50 diagonals pay off on 51 x 100 (half the row), not on 50 x 99.
+    code_pair const limit{std::vector<std::uint8_t>(t250.begin(), t250.begin() + 51),
+                          std::vector<std::uint8_t>(t250.begin(), t250.begin() + 100)};
+    code_pair const beyond{std::vector<std::uint8_t>(t250.begin(), t250.begin() + 50),
+                           std::vector<std::uint8_t>(t250.begin(), t250.begin() + 99)};
+    CHECK(band_of(limit, global));
+    CHECK(!band_of(beyond, global));
+    pairs.push_back(limit);
+    pairs.push_back(beyond);
+    pairs.push_back(swapped(limit));
+    // Random related pairs of very different lengths, both ways; one empty sequence; length 1.
+    for (int k = 0; k < 12; ++k)
+    {
+        std::uniform_int_distribution<std::size_t> len(10, 90), extra(20, 200);
+        auto const q = test_support::random_codes(rng, len(rng));
+        auto t = test_support::random_codes(rng, extra(rng));
+        std::uniform_int_distribution<std::size_t> at(0, t.size());
+        auto const m = test_support::mutate(q, rng, 0.03, 0.02);
+        t.insert(t.begin() + static_cast<std::ptrdiff_t>(at(rng)), m.begin(), m.end());
+        pairs.push_back({q, t});
+        pairs.push_back({t, q});
+    }
+    pairs.push_back({{}, t250});
+    pairs.push_back({t250, {}});
+    pairs.push_back({{2}, t250});
+    pairs.push_back({t250, {2}});
+    for (auto c : {global, local, semi})
+    {
+        check_traceback(pairs, c);
+        c.scoring = scoring_scheme::simple(1, -4, 6, 1, -1);
+        c.extended_cigar = true;
+        check_traceback(pairs, c);
+    }
+}
+
+TEST_CASE("a global band proven by its own banded score holds the optimal score", "[kernel][align]")
+{
+    // band_proven's claim, checked with the reference: if the banded DP's score proves the band, the full DP
+    // scores the same. Related pairs (usually proven), unrelated and gapped ones (usually not), both ways.
+    std::mt19937_64 rng{616};
+    std::string const ref = test_support::read_fasta_sequence(test_support::chr22_path());
+    std::vector<code_pair> pairs = test_support::real_pairs(ref, 30, 150, 250, 44);
+    for (int k = 0; k < 30; ++k)
+    {
+        auto t = test_support::random_codes(rng, 60 + rng() % 200);
+        auto q = test_support::mutate(t, rng, 0.02 * (k % 4), 0.01 * (k % 3));
+        if (k % 5 == 0)
+            q.erase(q.begin() + 10, q.begin() + 10 + static_cast<std::ptrdiff_t>(rng() % 30));
+        if (k % 7 == 0)
+            q = test_support::random_codes(rng, t.size() / 2 + 1);
+        pairs.push_back({q, t});
+    }
+    alignment_config global;
+    global.mode = alignment_mode::global;
+    std::size_t proven = 0, guessed = 0;
+    for (auto p : pairs)
+        for (int way = 0; way < 2; ++way, p = swapped(p))
+        {
+            auto const m = static_cast<std::uint32_t>(p.query.size()), n = static_cast<std::uint32_t>(p.target.size());
+            auto const b = detail::guessed_band(m, n);
+            if (!b)
+                continue;
+            ++guessed;
+            std::vector<std::int32_t> hf(2 * (std::size_t{n} + 1));
+            auto const banded = detail::run_dp(p.query.data(), m, p.target.data(), n, global, b->diagonals, hf.data(),
+                                               hf.data() + n + 1);
+            auto const full = detail::score_scalar(p.query.data(), m, p.target.data(), n, global);
+            INFO(m << " x " << n << ": banded " << banded.score << ", full " << full.score);
+            CHECK(banded.score <= full.score);
+            if (detail::band_proven(global, m, n, *b, banded.score))
+            {
+                ++proven;
+                CHECK(banded.score == full.score);
+            }
+        }
+    CHECK(proven >= guessed / 2); // the edited reads
+    CHECK(proven < guessed);      // and some that are not
+}
+
+TEST_CASE("batch traceback in asymmetric bands: groups of lane count +-1", "[kernel][align]")
+{
+    std::string const ref = test_support::read_fasta_sequence(test_support::chr22_path());
+    auto const p250 = test_support::real_pairs(ref, 80, 150, 250, 43);
+    alignment_config global;
+    global.mode = alignment_mode::global;
+    for (simd::isa arch : simd::available_isas())
+        simd::dispatch_to<inter_pair_kernel>(arch, [&](auto kernel) {
+            std::size_t const lanes = kernel.lanes(16);
+            for (std::size_t count : {lanes - 1, lanes, lanes + 1, 2 * lanes + 1})
+            {
+                // Mixed directions: the first half longer targets, the rest longer queries.
+                std::vector<code_pair> pairs(p250.begin(), p250.begin() + static_cast<std::ptrdiff_t>(count));
+                for (std::size_t k = count / 2; k < count; ++k)
+                    pairs[k] = swapped(pairs[k]);
+                std::vector<sequence_pair> sp;
+                for (auto const & p : pairs)
+                    sp.push_back({p.query, p.target});
+                for (auto const & c : {global, alignment_config{}})
+                {
+                    simd::scoped_isa force{arch};
+                    batch_aligner aligner{c};
+                    auto const & got = aligner.align(sp);
+                    for (std::size_t k = 0; k < pairs.size(); ++k)
+                    {
+                        auto const expected = detail::align_scalar(
+                            pairs[k].query.data(), static_cast<std::uint32_t>(pairs[k].query.size()),
+                            pairs[k].target.data(), static_cast<std::uint32_t>(pairs[k].target.size()), c);
+                        INFO("arch " << simd::isa_name(arch) << ", mode " << mode_name(c.mode) << ", " << count
+                                     << " pairs, pair " << k);
+                        CHECK(got[k] == expected);
+                    }
+                }
+            }
+        });
 }

@@ -73,9 +73,10 @@ public:
 
     //! Alignments with CIGARs of all pairs, in their order: the SIMD pass stores direction bits per cell and lane
     //! (16-bit lanes, groups up to max_direction_bytes), the CIGAR is walked back per pair; pairs beyond the
-    //! 16-bit bound or the size limit take the scalar reference. Unbanded local and global pairs first run the
-    //! score-only pass (with end cells), then store directions only inside the band that every optimal path
-    //! must stay in (detail/traceback_band.hpp); pairs without a narrow band take the full pass. Equal to
+    //! 16-bit bound or the size limit take the scalar reference. Unbanded local and global pairs store
+    //! directions only inside a band that every optimal path must stay in (detail/traceback_band.hpp): global
+    //! pairs in a guessed one that their banded score proves, the others after the score-only pass (with end
+    //! cells); pairs without a narrow band take the full pass. Equal to
     //! align::align() pair by pair, CIGARs included.
     std::vector<alignment_result> const & align(std::span<sequence_pair const> pairs)
     {
@@ -140,7 +141,8 @@ private:
             auto const [max_m, max_n] = fill_group(pairs, std::span<std::size_t const>{pass16_}.subspan(g, count));
             std::int16_t * dirs = directions(max_m, max_n, lanes);
             void * ws = workspace(kernel.workspace_bytes(16, max_m, max_n));
-            kernel.directions(lane_pairs_.data(), count, config_, ws, dirs, lane_out_.data());
+            kernel.directions(lane_pairs_.data(), count, config_, detail::diagonals_of(config_), ws, dirs,
+                              lane_out_.data());
             for (std::size_t l = 0; l < count; ++l)
             {
                 lane_index_[l] = pass16_[g + l];
@@ -152,62 +154,85 @@ private:
         }
     }
 
-    //! Local and global pairs: the score-only pass with end cells, then the directions inside each pair's
-    //! band (detail/traceback_band.hpp) only; a pair whose band does not give its score (or has no narrow
-    //! band) joins pass16_, the full traceback.
+    //! Local and global pairs: the directions inside each pair's band only (detail/traceback_band.hpp). Global
+    //! pairs try a guessed band first; the others, and the global pairs whose guess is not proven, take the
+    //! score-only pass with end cells and then their band_for() band. A pair whose band does not give its score
+    //! (or has no narrow band) joins pass16_, the full traceback.
     template <class Kernel>
     void run_banded(Kernel kernel, std::span<sequence_pair const> pairs)
     {
         std::size_t const lanes = kernel.lanes(16);
         ends_.resize(pairs.size());
-        // Both passes chunk by chunk, so that the banded pass finds the sequences still in the cache.
+        // Chunk by chunk, so that the later passes find the sequences still in the cache.
         std::size_t const chunk = 16 * lanes;
         for (std::size_t c0 = 0; c0 < try_band_.size(); c0 += chunk)
         {
-            std::span<std::size_t const> const part{try_band_.data() + c0, std::min(chunk, try_band_.size() - c0)};
+            std::span<std::size_t const> part{try_band_.data() + c0, std::min(chunk, try_band_.size() - c0)};
+            if (config_.mode == alignment_mode::global)
+            {
+                bands_.clear();
+                unproven_.clear();
+                for (std::size_t k : part)
+                {
+                    auto const m = static_cast<std::uint32_t>(pairs[k].query.size());
+                    auto const n = static_cast<std::uint32_t>(pairs[k].target.size());
+                    if (auto const b = detail::guessed_band(m, n))
+                        bands_.push_back({k, *b});
+                    else
+                        unproven_.push_back(k);
+                }
+                trace_bands(kernel, pairs, true);
+                part = unproven_;
+            }
             for (std::size_t g = 0; g < part.size(); g += lanes)
             {
                 std::size_t const count = std::min(lanes, part.size() - g);
                 auto const [max_m, max_n] = fill_group(pairs, part.subspan(g, count));
                 void * ws = workspace(kernel.workspace_bytes(16, max_m, max_n));
-                kernel.directions(lane_pairs_.data(), count, config_, ws, nullptr, lane_out_.data());
+                kernel.directions(lane_pairs_.data(), count, config_, detail::diagonals_of(config_), ws, nullptr,
+                                  lane_out_.data());
                 for (std::size_t l = 0; l < count; ++l)
                     ends_[part[g + l]] = lane_out_[l].result;
             }
-            trace_in_bands(kernel, pairs, part);
+            bands_.clear();
+            for (std::size_t k : part)
+            {
+                auto const m = static_cast<std::uint32_t>(pairs[k].query.size());
+                auto const n = static_cast<std::uint32_t>(pairs[k].target.size());
+                alignments_[k] = detail::start_alignment(detail::to_outcome(ends_[k]), m, config_);
+                if (config_.mode == alignment_mode::local && ends_[k].score == 0)
+                    continue; // the empty alignment at (0, 0): nothing to walk
+                if (auto const b = detail::band_for(config_, m, n, ends_[k]))
+                    bands_.push_back({k, *b});
+                else
+                    pass16_.push_back(k);
+            }
+            trace_bands(kernel, pairs, false);
         }
         std::stable_sort(pass16_.begin(), pass16_.end(), [&](std::size_t a, std::size_t b) {
             return longer(pairs[a], pairs[b]);
         });
     }
 
-    //! The banded traceback of the pairs of part, whose scores and end cells are in ends_.
+    //! The banded traceback of the pairs of bands_. guessed (global): a pair whose banded score does not prove
+    //! its band (detail::band_proven) joins unproven_; otherwise the scores and end cells are in ends_ and
+    //! alignments_, and a pair whose band does not give them joins pass16_.
     template <class Kernel>
-    void trace_in_bands(Kernel kernel, std::span<sequence_pair const> pairs, std::span<std::size_t const> part)
+    void trace_bands(Kernel kernel, std::span<sequence_pair const> pairs, bool guessed)
     {
         std::size_t const lanes = kernel.lanes(16);
-        bands_.clear();
-        for (std::size_t k : part)
-        {
-            auto const m = static_cast<std::uint32_t>(pairs[k].query.size());
-            auto const n = static_cast<std::uint32_t>(pairs[k].target.size());
-            alignments_[k] = detail::start_alignment(detail::to_outcome(ends_[k]), m, config_);
-            if (config_.mode == alignment_mode::local && ends_[k].score == 0)
-                continue; // the empty alignment at (0, 0): nothing to walk
-            if (auto const b = detail::band_for(config_, m, n, ends_[k]))
-                bands_.push_back({k, *b});
-            else
-                pass16_.push_back(k);
-        }
-        // Groups of similar bands (stable: similar lengths stay together).
-        std::stable_sort(bands_.begin(), bands_.end(),
-                         [](banded_pair const & a, banded_pair const & b) { return a.band.band < b.band.band; });
+        // Groups of similar bands: by width, then by position (a group runs the union of its lanes' bands);
+        // stable, so that similar lengths stay together.
+        std::stable_sort(bands_.begin(), bands_.end(), [](banded_pair const & a, banded_pair const & b) {
+            auto const & da = a.band.diagonals;
+            auto const & db = b.band.diagonals;
+            return std::pair{da.high - da.low, da.low} < std::pair{db.high - db.low, db.low};
+        });
         for (std::size_t g = 0; g < bands_.size(); g += lanes)
         {
             std::size_t const count = std::min(lanes, bands_.size() - g);
             std::size_t max_m = 0, max_n = 0;
-            alignment_config banded = config_;
-            banded.band = 0;
+            detail::diagonal_band group_band = bands_[g].band.diagonals;
             for (std::size_t l = 0; l < count; ++l)
             {
                 auto const & [k, b] = bands_[g + l];
@@ -215,21 +240,35 @@ private:
                                   pairs[k].target.data() + b.target_begin, b.target_end - b.target_begin};
                 max_m = std::max<std::size_t>(max_m, lane_pairs_[l].query_length);
                 max_n = std::max<std::size_t>(max_n, lane_pairs_[l].target_length);
-                banded.band = std::max(banded.band, b.band);
+                group_band.low = std::min(group_band.low, b.diagonals.low);
+                group_band.high = std::max(group_band.high, b.diagonals.high);
             }
             std::int16_t * dirs = directions(max_m, max_n, lanes);
             void * ws = workspace(kernel.workspace_bytes(16, max_m, max_n));
-            kernel.directions(lane_pairs_.data(), count, banded, ws, dirs, lane_out_.data());
+            kernel.directions(lane_pairs_.data(), count, config_, group_band, ws, dirs, lane_out_.data());
             for (std::size_t l = 0; l < count; ++l)
             {
                 auto const & [k, b] = bands_[g + l];
                 score_result const & got = lane_out_[l].result;
-                bool const holds = got.score == ends_[k].score && got.query_end == lane_pairs_[l].query_length &&
-                                   got.target_end == lane_pairs_[l].target_length;
+                bool holds;
+                if (guessed)
+                {
+                    holds = detail::band_proven(config_, lane_pairs_[l].query_length, lane_pairs_[l].target_length,
+                                                b, got.score);
+                    if (holds)
+                        alignments_[k] = detail::start_alignment(detail::to_outcome(got), b.query_end, config_);
+                    else
+                        unproven_.push_back(k);
+                }
+                else
+                {
+                    holds = got.score == ends_[k].score && got.query_end == lane_pairs_[l].query_length &&
+                            got.target_end == lane_pairs_[l].target_length;
+                    if (!holds) // never expected (band_for's bounds exclude it); the full traceback stays exact
+                        pass16_.push_back(k);
+                }
                 lane_index_[l] = holds ? k : no_lane;
                 lane_offset_[l] = {b.query_begin, b.target_begin};
-                if (!holds) // never expected (band_for's bounds exclude it); the full traceback stays exact
-                    pass16_.push_back(k);
             }
             walk_group(dirs, detail::packed_width(max_n), lanes, count);
         }
@@ -378,7 +417,7 @@ private:
     std::vector<batch_score> results_;
     std::vector<alignment_result> alignments_;
     std::vector<std::int16_t> directions_;
-    std::vector<std::size_t> order_, pass8_, pass16_, scalar_, try_band_;
+    std::vector<std::size_t> order_, pass8_, pass16_, scalar_, try_band_, unproven_;
     struct banded_pair
     {
         std::size_t pair;

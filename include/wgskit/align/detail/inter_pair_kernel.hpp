@@ -8,6 +8,7 @@
 //
 // Preconditions (checked by the caller): the scheme is match/mismatch with N scores <= 0 (padding is scored as
 // N), every pair has m, n >= 1, and for 16-bit extension (and every band) the score bound fits (fits_16bit).
+// Bands are diagonal ranges (detail::diagonal_band): the config's symmetric one, or the batch traceback's.
 // Local mode detects saturation itself (a lane maximum at the type's maximum); so do unbanded global and
 // semi-global groups with a pair beyond the bound (a lane whose H touched either end of the type); such lanes
 // report overflow.
@@ -101,10 +102,14 @@ struct inter_pair_kernel
                       void * workspace, lane_score * out) noexcept;
     //! Like score() with 16 bits, plus the end cell of every mode and the 4 direction bits (detail::direction)
     //! of every cell, four cells of a row to a 16-bit lane: see packed_direction(). dirs: 64-byte aligned,
-    //! (max_m + 1) * packed_width(max_n) * lanes(16) entries, max_m/max_n the group's longest query/target. Local lanes must not overflow (the caller checks fits_16bit).
+    //! (max_m + 1) * packed_width(max_n) * lanes(16) entries, max_m/max_n the group's longest query/target;
+    //! the bits of cells outside the band are unspecified, and so is the gap bit of E (F) of a cell whose left
+    //! (upper) neighbour is outside it (both candidates -inf: no walk reads it). Local lanes must not overflow
+    //! (the caller checks fits_16bit). band: the cells computed, diagonals_of(c) or (local and global) an
+    //! asymmetric band with low <= 0 <= high of the batch traceback; c.band is not looked at.
     //! dirs = nullptr: scores and end cells only (local and global; other modes: score()).
-    static void directions(lane_pair const * pairs, std::size_t count, alignment_config const & c, void * workspace,
-                           std::int16_t * dirs, lane_score * out) noexcept;
+    static void directions(lane_pair const * pairs, std::size_t count, alignment_config const & c,
+                           diagonal_band const & band, void * workspace, std::int16_t * dirs, lane_score * out) noexcept;
 };
 
 template <>
@@ -127,8 +132,8 @@ struct inter_pair_kernel<simd::scalar>
             out[k] = to_lane_score(o, c.mode);
         }
     }
-    static void directions(lane_pair const * pairs, std::size_t count, alignment_config const & c, void * workspace,
-                           std::int16_t * dirs, lane_score * out) noexcept
+    static void directions(lane_pair const * pairs, std::size_t count, alignment_config const & c,
+                           diagonal_band const & band, void * workspace, std::int16_t * dirs, lane_score * out) noexcept
     {
         for (std::size_t k = 0; k < count; ++k) // count <= 1: dirs holds one pair
         {
@@ -136,13 +141,13 @@ struct inter_pair_kernel<simd::scalar>
             auto const & p = pairs[k];
             if (dirs == nullptr)
             {
-                out[k] = to_lane_score(run_dp(p.query, p.query_length, p.target, p.target_length, c, H,
+                out[k] = to_lane_score(run_dp(p.query, p.query_length, p.target, p.target_length, c, band, H,
                                               H + p.target_length + 1),
                                        c.mode, c.mode == alignment_mode::local || c.mode == alignment_mode::global);
                 continue;
             }
             std::size_t const width = packed_width(p.target_length);
-            dp_outcome const o = run_dp(p.query, p.query_length, p.target, p.target_length, c, H,
+            dp_outcome const o = run_dp(p.query, p.query_length, p.target, p.target_length, c, band, H,
                                         H + p.target_length + 1, [&](std::uint32_t i, std::uint32_t j, std::uint8_t d) {
                                             auto & w = dirs[i * width + j / 4];
                                             unsigned const shift = 4 * (j % 4);
@@ -317,8 +322,8 @@ void two_rows(T const * q, T const * t, T * H, T * F, std::size_t max_n, std::si
 }
 
 template <class Arch, class T, alignment_mode Mode, bool UniformN, bool Trace, bool Detect, bool Ends = Trace>
-void run(lane_pair const * pairs, std::size_t count, alignment_config const & c, void * workspace, T * dirs,
-         lane_score * out) noexcept
+void run(lane_pair const * pairs, std::size_t count, alignment_config const & c, diagonal_band const & band,
+         void * workspace, T * dirs, lane_score * out) noexcept
 {
     using B = xsimd::batch<T, Arch>;
     constexpr std::size_t L = B::size;
@@ -357,12 +362,12 @@ void run(lane_pair const * pairs, std::size_t count, alignment_config const & c,
     B const v_match(static_cast<T>(sc.match())), v_mismatch(static_cast<T>(sc.mismatch()));
     B const v_n(static_cast<T>(sc.n_score())), v_three(T{3}), v_zero(T{0});
     B const v_e(clamp_to<T>(sc.gap_extend)), v_oe(clamp_to<T>(sc.gap_open + sc.gap_extend)), v_neg(t_min);
-    bool const banded = c.band >= 0;
+    bool const banded = band.bounded();
 
     // Row 0.
     for (std::uint32_t j = 0; j <= max_n; ++j)
     {
-        B const h = in_band(c, 0, j) ? B(clamp_to<T>(boundary_score(c, j, true))) : v_neg;
+        B const h = band.contains(0, j) ? B(clamp_to<T>(boundary_score(c, j, true))) : v_neg;
         h.store_aligned(ws.H + j * L);
         v_neg.store_aligned(ws.F + j * L);
     }
@@ -384,7 +389,7 @@ void run(lane_pair const * pairs, std::size_t count, alignment_config const & c,
         if (l < count)
         {
             out[l] = lane_score{};
-            if (Mode == alignment_mode::semi_global && c.free_ends.query_suffix && in_band(c, 0, pairs[l].target_length))
+            if (Mode == alignment_mode::semi_global && c.free_ends.query_suffix && band.contains(0, pairs[l].target_length))
                 col_best[l] = ws.H[pairs[l].target_length * L + l];
         }
     }
@@ -416,12 +421,8 @@ void run(lane_pair const * pairs, std::size_t count, alignment_config const & c,
                 paired = true;
             }
         }
-        std::int64_t lo64 = 1, hi64 = max_n;
-        if (banded)
-        {
-            lo64 = std::max<std::int64_t>(1, std::int64_t{i} - c.band);
-            hi64 = std::min<std::int64_t>(max_n, std::int64_t{i} + c.band);
-        }
+        std::int64_t const lo64 = std::max<std::int64_t>(1, std::int64_t{i} + band.low);
+        std::int64_t const hi64 = std::min<std::int64_t>(max_n, std::int64_t{i} + band.high);
         if (!paired)
         {
             std::size_t const lo = static_cast<std::size_t>(lo64), hi = static_cast<std::size_t>(std::max<std::int64_t>(hi64, 0));
@@ -429,12 +430,13 @@ void run(lane_pair const * pairs, std::size_t count, alignment_config const & c,
             if (lo == 1)
             {
                 diag = B::load_aligned(ws.H);
-                h_left = in_band(c, i, 0) ? B(clamp_to<T>(boundary_score(c, i, false))) : v_neg;
+                h_left = band.contains(i, 0) ? B(clamp_to<T>(boundary_score(c, i, false))) : v_neg;
                 h_left.store_aligned(ws.H);
             }
             else
             {
-                diag = B::load_aligned(ws.H + (lo - 1) * L);
+                // Once the band has left the matrix (lo > max_n + 1) the row has no cell and diag is never used.
+                diag = lo - 1 <= max_n ? B::load_aligned(ws.H + (lo - 1) * L) : v_neg;
                 h_left = v_neg;
             }
             B e_run = v_neg;
@@ -550,7 +552,7 @@ void run(lane_pair const * pairs, std::size_t count, alignment_config const & c,
                 if (!alive[l])
                     continue;
                 std::uint32_t const m = pairs[l].query_length, n = pairs[l].target_length;
-                if (Mode == alignment_mode::semi_global && c.free_ends.query_suffix && i < m && in_band(c, i, n))
+                if (Mode == alignment_mode::semi_global && c.free_ends.query_suffix && i < m && band.contains(i, n))
                 {
                     std::int32_t const v = ws.H[n * L + l];
                     if (v > col_best[l])
@@ -558,13 +560,13 @@ void run(lane_pair const * pairs, std::size_t count, alignment_config const & c,
                 }
                 if (i != m)
                     continue;
-                std::int32_t s = in_band(c, m, n) ? std::int32_t{ws.H[n * L + l]} : neg_inf32;
+                std::int32_t s = band.contains(m, n) ? std::int32_t{ws.H[n * L + l]} : neg_inf32;
                 end_i[l] = m, end_j[l] = n;
                 if (Mode == alignment_mode::semi_global)
                 {
                     if (c.free_ends.target_suffix)
                         for (std::uint32_t j = 0; j < n; ++j)
-                            if (in_band(c, m, j) && ws.H[j * L + l] > s)
+                            if (band.contains(m, j) && ws.H[j * L + l] > s)
                                 s = ws.H[j * L + l], end_j[l] = j;
                     if (c.free_ends.query_suffix && col_best[l] > s)
                         s = col_best[l], end_i[l] = col_best_i[l], end_j[l] = n;
@@ -616,7 +618,7 @@ void run(lane_pair const * pairs, std::size_t count, alignment_config const & c,
 }
 
 template <class Arch, class T, alignment_mode Mode, bool Trace = false, bool Ends = Trace>
-void run_mode(lane_pair const * pairs, std::size_t count, alignment_config const & c, void * ws,
+void run_mode(lane_pair const * pairs, std::size_t count, alignment_config const & c, diagonal_band const & band, void * ws,
               lane_score * out, T * dirs = nullptr) noexcept
 {
     bool detect = false;
@@ -629,15 +631,15 @@ void run_mode(lane_pair const * pairs, std::size_t count, alignment_config const
         if constexpr (!Ends && (Mode == alignment_mode::global || Mode == alignment_mode::semi_global))
         {
             if (uniform_n)
-                run<Arch, T, Mode, true, false, true>(pairs, count, c, ws, dirs, out);
+                run<Arch, T, Mode, true, false, true>(pairs, count, c, band, ws, dirs, out);
             else
-                run<Arch, T, Mode, false, false, true>(pairs, count, c, ws, dirs, out);
+                run<Arch, T, Mode, false, false, true>(pairs, count, c, band, ws, dirs, out);
         }
     }
     else if (uniform_n)
-        run<Arch, T, Mode, true, Trace, false, Ends>(pairs, count, c, ws, dirs, out);
+        run<Arch, T, Mode, true, Trace, false, Ends>(pairs, count, c, band, ws, dirs, out);
     else
-        run<Arch, T, Mode, false, Trace, false, Ends>(pairs, count, c, ws, dirs, out);
+        run<Arch, T, Mode, false, Trace, false, Ends>(pairs, count, c, band, ws, dirs, out);
 }
 } // namespace inter_pair_body
 
@@ -662,27 +664,29 @@ void inter_pair_kernel<Arch>::score(lane_pair const * pairs, std::size_t count, 
     using namespace inter_pair_body;
     if (count == 0)
         return;
+    diagonal_band const band = diagonals_of(c);
     if (bits == 8)
     {
-        run_mode<Arch, std::int8_t, alignment_mode::local>(pairs, count, c, workspace, out);
+        run_mode<Arch, std::int8_t, alignment_mode::local>(pairs, count, c, band, workspace, out);
         return;
     }
     switch (c.mode)
     {
-        case alignment_mode::local: run_mode<Arch, std::int16_t, alignment_mode::local>(pairs, count, c, workspace, out); break;
-        case alignment_mode::global: run_mode<Arch, std::int16_t, alignment_mode::global>(pairs, count, c, workspace, out); break;
+        case alignment_mode::local: run_mode<Arch, std::int16_t, alignment_mode::local>(pairs, count, c, band, workspace, out); break;
+        case alignment_mode::global: run_mode<Arch, std::int16_t, alignment_mode::global>(pairs, count, c, band, workspace, out); break;
         case alignment_mode::semi_global:
-            run_mode<Arch, std::int16_t, alignment_mode::semi_global>(pairs, count, c, workspace, out);
+            run_mode<Arch, std::int16_t, alignment_mode::semi_global>(pairs, count, c, band, workspace, out);
             break;
         case alignment_mode::extension:
-            run_mode<Arch, std::int16_t, alignment_mode::extension>(pairs, count, c, workspace, out);
+            run_mode<Arch, std::int16_t, alignment_mode::extension>(pairs, count, c, band, workspace, out);
             break;
     }
 }
 
 template <class Arch>
 void inter_pair_kernel<Arch>::directions(lane_pair const * pairs, std::size_t count, alignment_config const & c,
-                                         void * workspace, std::int16_t * dirs, lane_score * out) noexcept
+                                         diagonal_band const & band, void * workspace, std::int16_t * dirs,
+                                         lane_score * out) noexcept
 {
     using namespace inter_pair_body;
     using T = std::int16_t;
@@ -691,22 +695,22 @@ void inter_pair_kernel<Arch>::directions(lane_pair const * pairs, std::size_t co
     if (dirs == nullptr) // scores and end cells only (batch_aligner's pass before a banded traceback)
     {
         if (c.mode == alignment_mode::local)
-            run_mode<Arch, T, alignment_mode::local, false, true>(pairs, count, c, workspace, out);
+            run_mode<Arch, T, alignment_mode::local, false, true>(pairs, count, c, band, workspace, out);
         else if (c.mode == alignment_mode::global)
-            run_mode<Arch, T, alignment_mode::global, false, true>(pairs, count, c, workspace, out);
+            run_mode<Arch, T, alignment_mode::global, false, true>(pairs, count, c, band, workspace, out);
         else
             score(pairs, count, c, 16, workspace, out);
         return;
     }
     switch (c.mode)
     {
-        case alignment_mode::local: run_mode<Arch, T, alignment_mode::local, true>(pairs, count, c, workspace, out, dirs); break;
-        case alignment_mode::global: run_mode<Arch, T, alignment_mode::global, true>(pairs, count, c, workspace, out, dirs); break;
+        case alignment_mode::local: run_mode<Arch, T, alignment_mode::local, true>(pairs, count, c, band, workspace, out, dirs); break;
+        case alignment_mode::global: run_mode<Arch, T, alignment_mode::global, true>(pairs, count, c, band, workspace, out, dirs); break;
         case alignment_mode::semi_global:
-            run_mode<Arch, T, alignment_mode::semi_global, true>(pairs, count, c, workspace, out, dirs);
+            run_mode<Arch, T, alignment_mode::semi_global, true>(pairs, count, c, band, workspace, out, dirs);
             break;
         case alignment_mode::extension:
-            run_mode<Arch, T, alignment_mode::extension, true>(pairs, count, c, workspace, out, dirs);
+            run_mode<Arch, T, alignment_mode::extension, true>(pairs, count, c, band, workspace, out, dirs);
             break;
     }
 }

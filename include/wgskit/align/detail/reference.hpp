@@ -70,9 +70,21 @@ inline std::int32_t boundary_score(alignment_config const & c, std::uint32_t k, 
     return base - c.scoring.gap_open - c.scoring.gap_extend * static_cast<std::int32_t>(k);
 }
 
-inline bool in_band(alignment_config const & c, std::int64_t i, std::int64_t j) noexcept
+//! The diagonals d = j - i of the cells a DP computes: low <= d <= high. A config's band is symmetric
+//! (-band..band); the batch traceback reruns pairs in asymmetric ones (detail/traceback_band.hpp).
+struct diagonal_band
 {
-    return c.band < 0 || std::llabs(i - j) <= c.band;
+    static constexpr std::int64_t unbounded = std::int64_t{1} << 40; // beyond any sequence length
+    std::int64_t low = -unbounded, high = unbounded;
+
+    bool bounded() const noexcept { return low > -unbounded || high < unbounded; }
+    bool contains(std::int64_t i, std::int64_t j) const noexcept { return j - i >= low && j - i <= high; }
+    friend constexpr bool operator==(diagonal_band const &, diagonal_band const &) = default;
+};
+
+inline diagonal_band diagonals_of(alignment_config const & c) noexcept
+{
+    return c.band < 0 ? diagonal_band{} : diagonal_band{-std::int64_t{c.band}, std::int64_t{c.band}};
 }
 
 //! Whether a z-drop stops the extension after a row whose maximum is row_max at (i, row_j).
@@ -86,11 +98,13 @@ inline bool zdrop_stops(alignment_config const & c, std::int32_t best, std::uint
     return static_cast<std::int64_t>(best) - row_max > c.zdrop + c.scoring.gap_extend * shift;
 }
 
-//! The DP over query[0, m) x target[0, n). Unless store_dir is nullptr, store_dir(i, j, bits) receives the
-//! direction bits of every computed cell (i, j >= 1). Uses H and F rows of n + 1 entries.
+//! The DP over query[0, m) x target[0, n), cells of the band only (c.band is not looked at). Unless store_dir
+//! is nullptr, store_dir(i, j, bits) receives the direction bits of every computed cell (i, j >= 1). Uses H and
+//! F rows of n + 1 entries.
 template <class StoreDir = std::nullptr_t>
 dp_outcome run_dp(std::uint8_t const * query, std::uint32_t m, std::uint8_t const * target, std::uint32_t n,
-                  alignment_config const & c, std::int32_t * H, std::int32_t * F, StoreDir store_dir = nullptr) noexcept
+                  alignment_config const & c, diagonal_band const & band, std::int32_t * H, std::int32_t * F,
+                  StoreDir store_dir = nullptr) noexcept
 {
     constexpr bool with_dirs = !std::is_same_v<StoreDir, std::nullptr_t>;
     auto const & sc = c.scoring;
@@ -100,7 +114,7 @@ dp_outcome run_dp(std::uint8_t const * query, std::uint32_t m, std::uint8_t cons
 
     for (std::uint32_t j = 0; j <= n; ++j)
     {
-        H[j] = in_band(c, 0, j) ? boundary_score(c, j, true) : neg_inf32;
+        H[j] = band.contains(0, j) ? boundary_score(c, j, true) : neg_inf32;
         F[j] = neg_inf32;
     }
 
@@ -111,7 +125,7 @@ dp_outcome run_dp(std::uint8_t const * query, std::uint32_t m, std::uint8_t cons
     // Semi-global candidates along the last column (free query suffix), in row order.
     std::int32_t col_best = neg_inf32;
     std::uint32_t col_best_i = 0;
-    if (c.mode == alignment_mode::semi_global && c.free_ends.query_suffix && m > 0 && in_band(c, 0, n))
+    if (c.mode == alignment_mode::semi_global && c.free_ends.query_suffix && m > 0 && band.contains(0, n))
         col_best = H[n], col_best_i = 0;
     if (ext && m == 0)
     {
@@ -121,18 +135,14 @@ dp_outcome run_dp(std::uint8_t const * query, std::uint32_t m, std::uint8_t cons
 
     for (std::uint32_t i = 1; i <= m; ++i)
     {
-        std::int64_t lo64 = 1, hi64 = n;
-        if (c.band >= 0)
-        {
-            lo64 = std::max<std::int64_t>(1, std::int64_t{i} - c.band);
-            hi64 = std::min<std::int64_t>(n, std::int64_t{i} + c.band);
-        }
+        std::int64_t const lo64 = std::max<std::int64_t>(1, std::int64_t{i} + band.low);
+        std::int64_t const hi64 = std::min<std::int64_t>(n, std::int64_t{i} + band.high);
         std::uint32_t const lo = static_cast<std::uint32_t>(lo64);
         std::int32_t h_left, diag;
         if (lo == 1)
         {
             diag = H[0];
-            H[0] = in_band(c, i, 0) ? boundary_score(c, i, false) : neg_inf32;
+            H[0] = band.contains(i, 0) ? boundary_score(c, i, false) : neg_inf32;
             h_left = H[0];
         }
         else
@@ -185,7 +195,7 @@ dp_outcome run_dp(std::uint8_t const * query, std::uint32_t m, std::uint8_t cons
             {
                 out.end_to_end_score = row_max > neg_inf32 / 2 ? row_max : unreachable_score;
                 out.end_to_end_j = row_j;
-                if (n == 0 && in_band(c, i, 0))
+                if (n == 0 && band.contains(i, 0))
                     out.end_to_end_score = H[0], out.end_to_end_j = 0;
             }
             if (lo64 > hi64) // no cell in this row: the band left the matrix (n = 0 is handled by the callers)
@@ -198,7 +208,7 @@ dp_outcome run_dp(std::uint8_t const * query, std::uint32_t m, std::uint8_t cons
                 break;
             }
         }
-        else if (c.mode == alignment_mode::semi_global && c.free_ends.query_suffix && i < m && in_band(c, i, n))
+        else if (c.mode == alignment_mode::semi_global && c.free_ends.query_suffix && i < m && band.contains(i, n))
         {
             if (H[n] > col_best)
                 col_best = H[n], col_best_i = i;
@@ -213,14 +223,14 @@ dp_outcome run_dp(std::uint8_t const * query, std::uint32_t m, std::uint8_t cons
         return out;
     }
     // Global and semi-global: H now holds row m (cells outside the band hold -inf).
-    bool const end_in_band = in_band(c, m, n);
+    bool const end_in_band = band.contains(m, n);
     std::int32_t s = end_in_band ? H[n] : neg_inf32;
     std::uint32_t ei = m, ej = n;
     if (c.mode == alignment_mode::semi_global)
     {
         if (c.free_ends.target_suffix)
             for (std::uint32_t j = 0; j < n; ++j)
-                if (in_band(c, m, j) && H[j] > s)
+                if (band.contains(m, j) && H[j] > s)
                     s = H[j], ei = m, ej = j;
         if (c.free_ends.query_suffix && col_best > s)
             s = col_best, ei = col_best_i, ej = n;
@@ -229,6 +239,14 @@ dp_outcome run_dp(std::uint8_t const * query, std::uint32_t m, std::uint8_t cons
     out.end_i = ei;
     out.end_j = ej;
     return out;
+}
+
+//! The DP over query[0, m) x target[0, n) in the config's band.
+template <class StoreDir = std::nullptr_t>
+dp_outcome run_dp(std::uint8_t const * query, std::uint32_t m, std::uint8_t const * target, std::uint32_t n,
+                  alignment_config const & c, std::int32_t * H, std::int32_t * F, StoreDir store_dir = nullptr) noexcept
+{
+    return run_dp(query, m, target, n, c, diagonals_of(c), H, F, store_dir);
 }
 
 //! Score only, O(n) memory.
