@@ -819,12 +819,11 @@ private:
                 main1 = static_cast<std::int64_t>(bi);
                 main2 = static_cast<std::int64_t>(bj);
                 std::int64_t const sub = std::max(second, unpaired);
-                // As bwa: less for each other pairing within a mismatch or gap of the best, and less when the
-                // reads are repetitive (a pair in a repeat that the seeds did not cover fully is less certain).
+                // As bwa: less for each other pairing within a mismatch or gap of the runner-up, and less when
+                // the reads are repetitive (a pair in a repeat that the seeds did not cover fully is less certain).
                 int const near = std::max(opt_.match + opt_.mismatch, opt_.gap_open + opt_.gap_extend);
-                auto const n_sub = std::count_if(pair_scores.begin(), pair_scores.end(),
-                                                 [&](std::int64_t x) { return x >= best - near; }) - 1;
-                int const q_pe = detail::pair_quality(static_cast<int>(best - sub), static_cast<int>(n_sub),
+                int const q_pe = detail::pair_quality(static_cast<int>(best - sub),
+                                                      detail::competing_pairings(pair_scores, near),
                                                       r1[0].repetitive, r2[0].repetitive, opt_.match);
                 auto se = [&](std::vector<detail::region> const & regs, std::size_t k) {
                     detail::region r = regs[k];
