@@ -646,7 +646,14 @@ private:
             std::reverse(rec.qual.begin(), rec.qual.end());
         rec.nm = static_cast<std::int32_t>(edit_distance(reg, s, &rec.md));
         rec.as = reg.score;
-        rec.xs = reg.sub > 0 ? reg.sub : -1;
+    }
+
+    //! The best competing score of placement k (bwa's sub, XS): that of its competitors, or for a placement that
+    //! pairing chose although it is secondary to a better one, the better one's score (bwa's mem_sam_pe).
+    static std::int32_t sub_score(std::vector<detail::region> const & regs, std::size_t k)
+    {
+        auto const & r = regs[k];
+        return r.secondary_of >= 0 ? std::max(r.sub, regs[static_cast<std::size_t>(r.secondary_of)].score) : r.sub;
     }
 
     //! The region's path with the unaligned ends of a read of length len as soft clips.
@@ -757,6 +764,8 @@ private:
             if (p > 0)
                 rec.flag |= flag::supplementary;
             place(rec, regs[parts[p]], ws, ws_read, reads.qualities(r));
+            std::int32_t const sub = sub_score(regs, parts[p]);
+            rec.xs = sub > 0 ? sub : -1;
             rec.mapq = static_cast<std::uint8_t>(p == 0 && mapq_override >= 0 ? mapq_override : mapq(regs[parts[p]]));
             if (p == 0)
                 rec.xa = alternative_hits(regs, parts[0], ws, ws_read);
@@ -827,8 +836,7 @@ private:
                                                       r1[0].repetitive, r2[0].repetitive, opt_.match);
                 auto se = [&](std::vector<detail::region> const & regs, std::size_t k) {
                     detail::region r = regs[k];
-                    if (r.secondary_of >= 0)
-                        r.sub = std::max(r.sub, regs[static_cast<std::size_t>(r.secondary_of)].score);
+                    r.sub = sub_score(regs, k);
                     int q = mapq(r);
                     if (q < q_pe)
                         q = std::min(q_pe, q + 40);
