@@ -646,7 +646,14 @@ private:
             std::reverse(rec.qual.begin(), rec.qual.end());
         rec.nm = static_cast<std::int32_t>(edit_distance(reg, s, &rec.md));
         rec.as = reg.score;
-        rec.xs = reg.sub > 0 ? reg.sub : -1;
+    }
+
+    //! The best competing score of placement k (bwa's sub, XS): that of its competitors, or for a placement that
+    //! pairing chose although it is secondary to a better one, the better one's score (bwa's mem_sam_pe).
+    static std::int32_t sub_score(std::vector<detail::region> const & regs, std::size_t k)
+    {
+        auto const & r = regs[k];
+        return r.secondary_of >= 0 ? std::max(r.sub, regs[static_cast<std::size_t>(r.secondary_of)].score) : r.sub;
     }
 
     //! The region's path with the unaligned ends of a read of length len as soft clips.
@@ -757,6 +764,8 @@ private:
             if (p > 0)
                 rec.flag |= flag::supplementary;
             place(rec, regs[parts[p]], ws, ws_read, reads.qualities(r));
+            std::int32_t const sub = sub_score(regs, parts[p]);
+            rec.xs = sub > 0 ? sub : -1;
             rec.mapq = static_cast<std::uint8_t>(p == 0 && mapq_override >= 0 ? mapq_override : mapq(regs[parts[p]]));
             if (p == 0)
                 rec.xa = alternative_hits(regs, parts[0], ws, ws_read);
@@ -819,17 +828,15 @@ private:
                 main1 = static_cast<std::int64_t>(bi);
                 main2 = static_cast<std::int64_t>(bj);
                 std::int64_t const sub = std::max(second, unpaired);
-                // As bwa: less for each other pairing within a mismatch or gap of the best, and less when the
-                // reads are repetitive (a pair in a repeat that the seeds did not cover fully is less certain).
+                // As bwa: less for each other pairing within a mismatch or gap of the runner-up, and less when
+                // the reads are repetitive (a pair in a repeat that the seeds did not cover fully is less certain).
                 int const near = std::max(opt_.match + opt_.mismatch, opt_.gap_open + opt_.gap_extend);
-                auto const n_sub = std::count_if(pair_scores.begin(), pair_scores.end(),
-                                                 [&](std::int64_t x) { return x >= best - near; }) - 1;
-                int const q_pe = detail::pair_quality(static_cast<int>(best - sub), static_cast<int>(n_sub),
+                int const q_pe = detail::pair_quality(static_cast<int>(best - sub),
+                                                      detail::competing_pairings(pair_scores, near),
                                                       r1[0].repetitive, r2[0].repetitive, opt_.match);
                 auto se = [&](std::vector<detail::region> const & regs, std::size_t k) {
                     detail::region r = regs[k];
-                    if (r.secondary_of >= 0)
-                        r.sub = std::max(r.sub, regs[static_cast<std::size_t>(r.secondary_of)].score);
+                    r.sub = sub_score(regs, k);
                     int q = mapq(r);
                     if (q < q_pe)
                         q = std::min(q_pe, q + 40);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <limits>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -112,7 +113,8 @@ inline int mapping_quality(region const & r, int match, int mismatch_penalty, in
 }
 
 //! bwa mem's MAPQ of a pairing: the margin over the next pairing (or the unpaired placements), less the log of
-//! the number of other pairings within a mismatch of it, scaled down by the mean repetitive fraction of the reads.
+//! the number of other pairings within a mismatch of the next one (competing_pairings), scaled down by the mean
+//! repetitive fraction of the reads.
 inline int pair_quality(int margin, int near_pairings, double repetitive1, double repetitive2, int match)
 {
     int q = static_cast<int>(6.02 * margin / match + 0.499);
@@ -120,5 +122,26 @@ inline int pair_quality(int margin, int near_pairings, double repetitive1, doubl
         q -= static_cast<int>(4.343 * std::log(near_pairings + 1.0) + 0.499);
     q = std::clamp(q, 0, 60);
     return static_cast<int>(q * (1.0 - 0.5 * (repetitive1 + repetitive2)) + 0.499);
+}
+
+//! The pairings that compete with the best of `scores` (all candidate pairings of a read pair, best included):
+//! those other than the best scoring within `near` (a mismatch or a gap) of the runner-up, as bwa's mem_pair
+//! counts them. Each such pairing is about as likely as the runner-up, so the error probability of the best is
+//! their number times that of the runner-up: counting only pairings near the best would miss a crowd of equal
+//! runners-up a few points behind it (segmental duplications) and overstate the MAPQ.
+inline int competing_pairings(std::vector<std::int64_t> const & scores, int near)
+{
+    if (scores.size() < 2)
+        return 0;
+    std::int64_t best = scores[0], second = std::numeric_limits<std::int64_t>::min();
+    for (std::size_t k = 1; k < scores.size(); ++k)
+    {
+        if (scores[k] > best)
+            second = best, best = scores[k];
+        else if (scores[k] > second)
+            second = scores[k];
+    }
+    auto const n = std::count_if(scores.begin(), scores.end(), [&](std::int64_t x) { return x >= second - near; });
+    return static_cast<int>(n - 1); // the best is among them
 }
 } // namespace wgskit::map::detail
