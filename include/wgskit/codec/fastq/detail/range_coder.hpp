@@ -7,6 +7,7 @@
 #pragma once
 
 #include <algorithm>
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -32,9 +33,13 @@ inline constexpr std::uint32_t range_bottom = 1u << 24;
 class range_encoder
 {
 public:
-    explicit range_encoder(std::vector<std::uint8_t> & out) : out_{&out} {}
+    //! Appends the coded bytes to out.
+    explicit range_encoder(std::vector<std::uint8_t> & out) : out_{&out}, start_{out.size()}
+    {
+        grow();
+    }
 
-    void encode(std::uint32_t cum, std::uint32_t freq, std::uint32_t total) noexcept
+    void encode(std::uint32_t cum, std::uint32_t freq, std::uint32_t total)
     {
         std::uint32_t const r = range_ / total;
         low_ += static_cast<std::uint64_t>(r) * cum;
@@ -51,28 +56,47 @@ public:
     {
         for (int i = 0; i < 5; ++i)
             shift_low();
+        out_->resize(static_cast<std::size_t>(at_ - out_->data()));
     }
 
 private:
     // Emits the top byte of low; a byte that could still receive a carry (0xff runs) is held back in cache_.
+    // The bytes go through a raw cursor (a byte store through the vector would make the compiler reload the
+    // coder's state after every store); the buffer grows ahead, in steps, by the slow path.
     void shift_low()
     {
         if (static_cast<std::uint32_t>(low_) < 0xff000000u || (low_ >> 32) != 0)
         {
             auto const carry = static_cast<std::uint8_t>(low_ >> 32);
-            std::uint8_t held = cache_;
-            do
-            {
-                out_->push_back(static_cast<std::uint8_t>(held + carry));
-                held = 0xff;
-            } while (--pending_ != 0);
+            if (WGSKIT_UNLIKELY(static_cast<std::size_t>(end_ - at_) <= pending_))
+                grow();
+            std::uint8_t * at = at_;
+            *at++ = static_cast<std::uint8_t>(cache_ + carry);
+            for (; pending_ > 1; --pending_)
+                *at++ = static_cast<std::uint8_t>(0xff + carry);
+            at_ = at;
+            pending_ = 0;
             cache_ = static_cast<std::uint8_t>(low_ >> 24);
         }
         ++pending_;
         low_ = (low_ & 0x00ffffffu) << 8;
     }
 
+    //! Makes room for at least pending_ + 64 more bytes.
+    void grow()
+    {
+        std::size_t const used = at_ ? static_cast<std::size_t>(at_ - out_->data()) : start_;
+        std::size_t const want = used + pending_ + 64;
+        if (out_->size() < want)
+            out_->resize(std::max(want, std::max<std::size_t>(out_->size() + (out_->size() - start_) / 2, start_ + 4096)));
+        at_ = out_->data() + used;
+        end_ = out_->data() + out_->size();
+    }
+
     std::vector<std::uint8_t> * out_;
+    std::size_t start_;
+    std::uint8_t * at_{nullptr};
+    std::uint8_t * end_{nullptr};
     std::uint64_t low_{0};
     std::uint32_t range_{0xffffffffu};
     std::uint8_t cache_{0};
@@ -142,7 +166,7 @@ struct adaptive_model
         total = N;
     }
 
-    void encode(range_encoder & rc, unsigned sym) noexcept
+    void encode(range_encoder & rc, unsigned sym)
     {
         std::uint32_t cum = 0;
         for (unsigned s = 0; s < sym; ++s)
@@ -180,76 +204,101 @@ private:
     }
 };
 
-//! Adaptive models over a run-time alphabet size (<= 256), many contexts in one flat table. A context's row
-//! holds its total first, then the counts: one model is one or two cache lines, and rows() lets the encoder
-//! prefetch a context it knows ahead.
+//! Adaptive models over a run-time alphabet size (<= 256), many contexts in one flat table, kept as cumulative
+//! counts: row[k] = the counts of the symbols below k (row[0] = 0, row[A] = total), padded with the total to a
+//! multiple of 8 entries. Coding a symbol reads two entries; the update adds the step to every entry above the
+//! symbol and the decoder counts the entries <= its target, both loops of fixed length without branches, which
+//! the compiler vectorises: no loop exit that depends on the symbol for the branch predictor to miss. Totals
+//! stay below 2^15 (the entries compare as signed 16-bit lanes). One row is one or two cache lines; prefetch()
+//! lets the encoder fetch a context it knows ahead.
 class context_models
 {
 public:
+    static constexpr std::uint32_t max_model_total = 1u << 15;
+
     context_models() = default;
 
-    //! n_contexts models over `symbols` symbols each, all counts 1.
+    //! n_contexts models over `symbols` (1..256) symbols each, all counts 1.
     void reset(std::size_t n_contexts, unsigned symbols, unsigned step)
     {
         symbols_ = symbols;
-        stride_ = symbols + 1;
-        step_ = step;
-        table_.assign(n_contexts * stride_, 1);
-        for (std::size_t c = 0; c < n_contexts; ++c)
-            table_[c * stride_] = static_cast<std::uint16_t>(symbols);
+        stride_ = (symbols + 1 + group - 1) / group * group;
+        step_ = static_cast<std::uint16_t>(step);
+        table_.resize(n_contexts * stride_);
+        if (n_contexts == 0)
+            return;
+        std::int16_t * first = table_.data();
+        for (unsigned k = 0; k < stride_; ++k)
+            first[k] = static_cast<std::int16_t>(std::min(k, symbols));
+        for (std::size_t c = 1; c < n_contexts; ++c)
+            std::copy_n(first, stride_, table_.data() + c * stride_);
     }
 
     unsigned symbols() const noexcept { return symbols_; }
 
-    void prefetch(std::size_t ctx) const noexcept { __builtin_prefetch(table_.data() + ctx * stride_); }
-
-    void encode(range_encoder & rc, std::size_t ctx, unsigned sym) noexcept
+    void prefetch(std::size_t ctx) const noexcept
     {
-        std::uint16_t * row = table_.data() + ctx * stride_;
-        std::uint16_t * f = row + 1;
-        std::uint32_t cum = 0;
-        for (unsigned s = 0; s < sym; ++s)
-            cum += f[s];
-        rc.encode(cum, f[sym], row[0]);
+        auto const * row = reinterpret_cast<char const *>(table_.data() + ctx * stride_);
+        __builtin_prefetch(row);
+        __builtin_prefetch(row + 2 * stride_ - 1);
+    }
+
+    void encode(range_encoder & rc, std::size_t ctx, unsigned sym)
+    {
+        std::int16_t * row = table_.data() + ctx * stride_;
+        auto const cum = static_cast<std::uint32_t>(row[sym]);
+        rc.encode(cum, static_cast<std::uint32_t>(row[sym + 1]) - cum, static_cast<std::uint32_t>(row[symbols_]));
         update(row, sym);
     }
 
     unsigned decode(range_decoder & rc, std::size_t ctx) noexcept
     {
-        std::uint16_t * row = table_.data() + ctx * stride_;
-        std::uint16_t const * f = row + 1;
-        std::uint32_t const t = rc.target(row[0]);
-        std::uint32_t cum = 0;
-        unsigned s = 0;
-        while (s + 1 < symbols_ && cum + f[s] <= t)
-            cum += f[s++];
-        rc.consume(cum, f[s]);
-        update(row, s);
-        return s;
+        std::int16_t * row = table_.data() + ctx * stride_;
+        auto const t = static_cast<std::int16_t>(rc.target(static_cast<std::uint32_t>(row[symbols_])));
+        unsigned at_or_below = 0; // row[0..sym] are <= t, row[sym + 1..] (the padding too) are above it
+        for (unsigned k = 0; k < stride_; ++k)
+            at_or_below += row[k] <= t;
+        unsigned const sym = at_or_below - 1;
+        auto const cum = static_cast<std::uint32_t>(row[sym]);
+        rc.consume(cum, static_cast<std::uint32_t>(row[sym + 1]) - cum);
+        update(row, sym);
+        return sym;
     }
 
 private:
-    void update(std::uint16_t * row, unsigned sym) noexcept
+    void update(std::int16_t * row, unsigned sym) noexcept
     {
-        std::uint16_t * f = row + 1;
-        f[sym] = static_cast<std::uint16_t>(f[sym] + step_);
-        std::uint32_t total = row[0] + step_;
-        if (WGSKIT_UNLIKELY(total > max_total - step_))
+        auto const s = static_cast<std::int16_t>(sym);
+        for (unsigned k = 0; k < stride_; ++k)
+            row[k] = static_cast<std::int16_t>(row[k] + (step_ & -static_cast<std::int16_t>(lane_index[k] > s)));
+        if (WGSKIT_UNLIKELY(static_cast<std::uint32_t>(row[symbols_]) > max_model_total - 1 - step_))
         {
-            total = 0;
-            for (unsigned s = 0; s < symbols_; ++s)
+            // Halve every count, rounding up so that none reaches 0.
+            std::int16_t below = 0, old_below = 0;
+            for (unsigned k = 1; k <= symbols_; ++k)
             {
-                f[s] = static_cast<std::uint16_t>((f[s] + 1) >> 1);
-                total += f[s];
+                auto const count = static_cast<std::int16_t>(row[k] - old_below);
+                old_below = row[k];
+                below = static_cast<std::int16_t>(below + ((count + 1) >> 1));
+                row[k] = below;
             }
+            for (unsigned k = symbols_ + 1; k < stride_; ++k)
+                row[k] = below;
         }
-        row[0] = static_cast<std::uint16_t>(total);
     }
 
+    static constexpr unsigned group = 8;
+    //! 0, 1, 2, ...: compared as 16-bit lanes with the symbol.
+    static constexpr std::array<std::int16_t, 264> lane_index = [] {
+        std::array<std::int16_t, 264> a{};
+        for (unsigned k = 0; k < a.size(); ++k)
+            a[k] = static_cast<std::int16_t>(k);
+        return a;
+    }();
     unsigned symbols_{2};
-    unsigned stride_{3};
-    unsigned step_{16};
-    std::vector<std::uint16_t> table_;
+    unsigned stride_{8};
+    std::uint16_t step_{16};
+    std::vector<std::int16_t> table_;
 };
 
 //! The base model's table, one per thread and kept between blocks: a fresh 64 MB table per block would cost
@@ -290,9 +339,12 @@ private:
 };
 
 //! Order-k model for bases 0..3: four 8-bit counts per context (2^(2k) contexts), packed in one 32-bit word so a
-//! context costs one memory access. The table is larger than the caches for k >= 10, so callers prefetch: the
-//! encoder knows the bases ahead and prefetches the exact context many bases early; the decoder can only
-//! prefetch the 16 contexts two bases ahead of ctx, ((ctx << 4) | b1 b2), which fill exactly one 64-byte line.
+//! context costs one memory access. The counts of a context sum to at most 255, so the word's byte-wise prefix
+//! sums (one multiplication) give the cumulative counts, and the whole model is word arithmetic: no byte stores
+//! that a following word load would have to wait for. The table is larger than the caches for k >= 10, so
+//! callers prefetch: the encoder knows the bases ahead and prefetches the exact context many bases early; the
+//! decoder can only prefetch the 16 contexts two bases ahead of ctx, ((ctx << 4) | b1 b2), which fill exactly
+//! one 64-byte line.
 class base_model
 {
 public:
@@ -311,44 +363,37 @@ public:
     //! Brings context ctx into the cache.
     void prefetch(std::uint32_t ctx) const noexcept { __builtin_prefetch(counts_ + ctx); }
 
-    void encode(range_encoder & rc, std::uint32_t ctx, unsigned base) noexcept
+    void encode(range_encoder & rc, std::uint32_t ctx, unsigned base)
     {
-        std::uint8_t c[4];
-        load(ctx, c);
-        std::uint32_t cum = 0;
-        for (unsigned s = 0; s < base; ++s)
-            cum += c[s];
-        rc.encode(cum, c[base], std::uint32_t{c[0]} + c[1] + c[2] + c[3]);
-        update(ctx, c, base);
+        std::uint32_t const w = counts_[ctx];
+        unsigned const shift = 8 * base;
+        rc.encode(((w * 0x01010100u) >> shift) & 0xff, (w >> shift) & 0xff, (w * 0x01010101u) >> 24);
+        counts_[ctx] = updated(w, shift);
     }
 
     unsigned decode(range_decoder & rc, std::uint32_t ctx) noexcept
     {
-        std::uint8_t c[4];
-        load(ctx, c);
-        std::uint32_t const t = rc.target(std::uint32_t{c[0]} + c[1] + c[2] + c[3]);
-        std::uint32_t cum = 0;
-        unsigned s = 0;
-        while (s < 3 && cum + c[s] <= t)
-            cum += c[s++];
-        rc.consume(cum, c[s]);
-        update(ctx, c, s);
+        std::uint32_t const w = counts_[ctx];
+        std::uint32_t const t = rc.target((w * 0x01010101u) >> 24);
+        std::uint32_t const below = w * 0x01010100u; // byte k: the counts of the bases before k
+        unsigned const s = (((below >> 8) & 0xff) <= t) + (((below >> 16) & 0xff) <= t) + ((below >> 24) <= t);
+        unsigned const shift = 8 * s;
+        rc.consume((below >> shift) & 0xff, (w >> shift) & 0xff);
+        counts_[ctx] = updated(w, shift);
         return s;
     }
 
 private:
-    void load(std::uint32_t ctx, std::uint8_t (&c)[4]) const noexcept { std::memcpy(c, counts_ + ctx, 4); }
-
-    void update(std::uint32_t ctx, std::uint8_t (&c)[4], unsigned base) noexcept
+    //! Adds `step` to the count at byte `shift` / 8, halving all four counts first (rounding up, so none
+    //! reaches 0) when the total would pass 255.
+    static std::uint32_t updated(std::uint32_t w, unsigned shift) noexcept
     {
-        if (c[base] > 255 - step)
-            for (auto & x : c)
-                x = static_cast<std::uint8_t>((x + 1) >> 1);
-        c[base] = static_cast<std::uint8_t>(c[base] + step);
-        std::memcpy(counts_ + ctx, c, 4);
+        if (WGSKIT_UNLIKELY(((w * 0x01010101u) >> 24) > 255 - step))
+            w = ((w >> 1) & 0x7f7f7f7fu) + (w & 0x01010101u);
+        return w + (step << shift);
     }
 
-    static constexpr unsigned step = 4;
+    static constexpr std::uint32_t step = 4;
     std::uint32_t mask_;
     std::uint32_t * counts_;
 };
