@@ -178,7 +178,7 @@ struct block_models
 
     block_models(unsigned base_order, unsigned quality_symbols) : bases{base_order}, qctx{quality_symbols}
     {
-        quals.reset(qctx.contexts(), std::max(quality_symbols, 1u), 16);
+        quals.reset(qctx.contexts(), std::max(quality_symbols, 1u), 8);
     }
 };
 
@@ -243,7 +243,6 @@ inline std::vector<std::uint8_t> encode_block(std::span<mate_block const * const
     range_encoder rb{base_stream};
     std::vector<std::uint32_t> qctx_of; // the quality contexts of one read, known ahead: prefetched
     std::uint32_t const mask = md.bases.mask();
-    std::uint32_t ctx = 0;
     acgt_cursor ahead{mates};
     std::uint32_t ahead_ctx = 0; // the context base_lookahead bases after ctx
     for (unsigned k = 0, b = 0; k < base_lookahead && ahead.next(b); ++k)
@@ -328,8 +327,7 @@ inline std::vector<std::uint8_t> encode_block(std::span<mate_block const * const
                     md.bases.prefetch(ahead_ctx);
                     if (unsigned a = 0; ahead.next(a))
                         ahead_ctx = ((ahead_ctx << 2) | a) & mask;
-                    md.bases.encode(rb, ctx, b);
-                    ctx = ((ctx << 2) | b) & mask;
+                    md.bases.encode(rb, b);
                 }
                 md.quals.encode(rc, qctx_of[p], qsym[static_cast<unsigned char>(qual[p])]);
             }
@@ -419,8 +417,6 @@ inline std::string decode_block(block_header const & h, std::string * out, std::
     block_models md{h.base_order, static_cast<unsigned>(h.alphabet.size())};
     range_decoder rc{h.payload};
     range_decoder rb{h.base_payload};
-    std::uint32_t const mask = md.bases.mask();
-    std::uint32_t ctx = 0;
     std::uint32_t prev_len[2] = {0xffffffffu, 0xffffffffu};
     std::string header;
     struct run
@@ -520,10 +516,8 @@ inline std::string decode_block(block_header const & h, std::string * out, std::
             {
                 if (p < run_start)
                 {
-                    md.bases.prefetch_after_next_two(ctx);
-                    unsigned const b = md.bases.decode(rb, ctx);
-                    seq_out[p] = base_letter[b];
-                    ctx = ((ctx << 2) | b) & mask;
+                    md.bases.prefetch_ahead();
+                    seq_out[p] = base_letter[md.bases.decode(rb)];
                 }
                 else
                 {

@@ -301,29 +301,29 @@ private:
     std::vector<std::int16_t> table_;
 };
 
-//! The base model's table, one per thread and kept between blocks: a fresh 64 MB table per block would cost
-//! 16k page faults, and transparent huge pages (asked for where Linux offers them) spare a TLB miss per base.
+//! The base model's table, one per thread and kept between blocks: a fresh table per block would cost thousands
+//! of page faults, and transparent huge pages (asked for where Linux offers them) spare a TLB miss per base.
 //! Only one base_model may live per thread at a time (encode_block / decode_block each make one).
 class base_table_storage
 {
 public:
-    static std::uint32_t * get(std::size_t words)
+    static std::uint8_t * get(std::size_t bytes)
     {
         thread_local base_table_storage cache;
-        if (cache.words_ < words)
+        if (cache.bytes_ < bytes)
         {
             cache.data_.reset();
-            cache.words_ = 0;
-            std::size_t const align = words * 4 >= huge_page ? huge_page : 64;
-            std::size_t const bytes = (words * 4 + align - 1) / align * align;
-            cache.data_.reset(static_cast<std::uint32_t *>(std::aligned_alloc(align, bytes)));
+            cache.bytes_ = 0;
+            std::size_t const align = bytes >= huge_page ? huge_page : 64;
+            std::size_t const rounded = (bytes + align - 1) / align * align;
+            cache.data_.reset(static_cast<std::uint8_t *>(std::aligned_alloc(align, rounded)));
             if (!cache.data_)
                 throw std::bad_alloc{};
 #if defined(__linux__) && defined(MADV_HUGEPAGE)
             if (align == huge_page)
-                ::madvise(cache.data_.get(), bytes, MADV_HUGEPAGE); // a hint: failure only costs speed
+                ::madvise(cache.data_.get(), rounded, MADV_HUGEPAGE); // a hint: failure only costs speed
 #endif
-            cache.words_ = words;
+            cache.bytes_ = bytes;
         }
         return cache.data_.get();
     }
@@ -332,70 +332,83 @@ private:
     static constexpr std::size_t huge_page = std::size_t{2} << 20;
     struct free_deleter
     {
-        void operator()(std::uint32_t * p) const noexcept { std::free(p); }
+        void operator()(std::uint8_t * p) const noexcept { std::free(p); }
     };
-    std::unique_ptr<std::uint32_t[], free_deleter> data_;
-    std::size_t words_{0};
+    std::unique_ptr<std::uint8_t[], free_deleter> data_;
+    std::size_t bytes_{0};
 };
 
-//! Order-k model for bases 0..3: four 8-bit counts per context (2^(2k) contexts), packed in one 32-bit word so a
-//! context costs one memory access. The counts of a context sum to at most 255, so the word's byte-wise prefix
-//! sums (one multiplication) give the cumulative counts, and the whole model is word arithmetic: no byte stores
-//! that a following word load would have to wait for. The table is larger than the caches for k >= 10, so
-//! callers prefetch: the encoder knows the bases ahead and prefetches the exact context many bases early; the
-//! decoder can only prefetch the 16 contexts two bases ahead of ctx, ((ctx << 4) | b1 b2), which fill exactly
-//! one 64-byte line.
+//! Order-k model for bases 0..3, indirect: each of the 4^k contexts (the k bases before, rolling across reads)
+//! keeps one byte of history -- how often it was seen (0..3, saturating) and the last three bases that followed
+//! it -- and the base is coded relative to the last one (base XOR last, so "as last time" is always symbol 0)
+//! under an adaptive model chosen by that history (with the bases replaced by their XOR with the last) and by
+//! whether each of the four previous bases was coded as "as last time". The adaptive models learn how far a
+//! history can be trusted (a context seen once may predict its base 90% right on deep data), which fixed counts
+//! per context cannot; and one byte per context keeps the table at 16 MB for k = 12 (DRAM traffic is what the
+//! base model's speed comes down to). The encoder knows the bases ahead and prefetches the exact context many
+//! bases early; the decoder prefetches the 64 contexts three bases ahead, ((ctx << 6) | b1 b2 b3), one line.
 class base_model
 {
 public:
     explicit base_model(unsigned order) :
         mask_{(std::uint32_t{1} << (2 * order)) - 1},
-        counts_{base_table_storage::get(std::max<std::size_t>(16, std::size_t{mask_} + 1))}
+        history_{base_table_storage::get(std::max<std::size_t>(64, std::size_t{mask_} + 1))}
     {
-        std::fill_n(counts_, std::size_t{mask_} + 1, 0x01010101u);
+        std::fill_n(history_, std::max<std::size_t>(64, std::size_t{mask_} + 1), std::uint8_t{0});
+        relative_.reset(std::size_t{64} << miss_bits, 4, 16);
     }
 
     std::uint32_t mask() const noexcept { return mask_; }
 
-    //! Brings the contexts two bases after ctx into the cache.
-    void prefetch_after_next_two(std::uint32_t ctx) const noexcept { __builtin_prefetch(counts_ + ((ctx << 4) & mask_)); }
+    //! Brings context ctx into the cache (the encoder, which knows it ahead).
+    void prefetch(std::uint32_t ctx) const noexcept { __builtin_prefetch(history_ + ctx); }
 
-    //! Brings context ctx into the cache.
-    void prefetch(std::uint32_t ctx) const noexcept { __builtin_prefetch(counts_ + ctx); }
+    //! Brings the contexts three bases after the current one into the cache (the decoder).
+    void prefetch_ahead() const noexcept { __builtin_prefetch(history_ + ((ctx_ << 6) & mask_)); }
 
-    void encode(range_encoder & rc, std::uint32_t ctx, unsigned base)
+    void encode(range_encoder & rc, unsigned base)
     {
-        std::uint32_t const w = counts_[ctx];
-        unsigned const shift = 8 * base;
-        rc.encode(((w * 0x01010100u) >> shift) & 0xff, (w >> shift) & 0xff, (w * 0x01010101u) >> 24);
-        counts_[ctx] = updated(w, shift);
+        std::uint8_t & h = history_[ctx_];
+        unsigned const last = (h >> 4) & 3;
+        unsigned const sym = base ^ last;
+        relative_.encode(rc, model_of(h), sym);
+        advance(h, base, sym);
     }
 
-    unsigned decode(range_decoder & rc, std::uint32_t ctx) noexcept
+    unsigned decode(range_decoder & rc) noexcept
     {
-        std::uint32_t const w = counts_[ctx];
-        std::uint32_t const t = rc.target((w * 0x01010101u) >> 24);
-        std::uint32_t const below = w * 0x01010100u; // byte k: the counts of the bases before k
-        unsigned const s = (((below >> 8) & 0xff) <= t) + (((below >> 16) & 0xff) <= t) + ((below >> 24) <= t);
-        unsigned const shift = 8 * s;
-        rc.consume((below >> shift) & 0xff, (w >> shift) & 0xff);
-        counts_[ctx] = updated(w, shift);
-        return s;
+        std::uint8_t & h = history_[ctx_];
+        unsigned const sym = relative_.decode(rc, model_of(h));
+        unsigned const base = sym ^ ((h >> 4) & 3);
+        advance(h, base, sym);
+        return base;
     }
 
 private:
-    //! Adds `step` to the count at byte `shift` / 8, halving all four counts first (rounding up, so none
-    //! reaches 0) when the total would pass 255.
-    static std::uint32_t updated(std::uint32_t w, unsigned shift) noexcept
+    static constexpr unsigned miss_bits = 4;
+
+    //! The history byte h = seen (2 bits) | last (2) | before last (2) | before that (2), with the two older
+    //! bases XORed with the last and unseen contexts all in model 0; then the recent misses.
+    std::size_t model_of(std::uint8_t h) const noexcept
     {
-        if (WGSKIT_UNLIKELY(((w * 0x01010101u) >> 24) > 255 - step))
-            w = ((w >> 1) & 0x7f7f7f7fu) + (w & 0x01010101u);
-        return w + (step << shift);
+        unsigned const last = (h >> 4) & 3;
+        unsigned const relative = h < 64 ? 0u : (h & 0xc0u) >> 2 | (((h >> 2) & 3) ^ last) << 2 | ((h & 3) ^ last);
+        return (std::size_t{relative} << miss_bits) | misses_;
     }
 
-    static constexpr std::uint32_t step = 4;
+    void advance(std::uint8_t & h, unsigned base, unsigned sym) noexcept
+    {
+        unsigned const seen = std::min(3u, (h >> 6) + 1u);
+        h = static_cast<std::uint8_t>(seen << 6 | base << 4 | ((h >> 2) & 0x0fu));
+        misses_ = ((misses_ << 1) | (sym != 0)) & ((1u << miss_bits) - 1);
+        ctx_ = ((ctx_ << 2) | base) & mask_;
+    }
+
     std::uint32_t mask_;
-    std::uint32_t * counts_;
+    std::uint8_t * history_;
+    context_models relative_;
+    std::uint32_t ctx_{0};
+    unsigned misses_{0};
 };
 
 } // namespace wgskit::codec::fastq::detail
