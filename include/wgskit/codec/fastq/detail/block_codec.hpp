@@ -120,9 +120,9 @@ private:
 };
 
 //! How many bases ahead the encoder prefetches (enough to cover a DRAM miss at a few ns per base).
-inline constexpr unsigned base_lookahead = 24;
+inline constexpr unsigned base_lookahead = 48;
 //! How many positions ahead the encoder prefetches a read's quality contexts.
-inline constexpr unsigned quality_lookahead = 8;
+inline constexpr unsigned quality_lookahead = 16;
 
 //! The context layout of the quality model for an alphabet of A symbols: previous quality, max of the two before,
 //! position in the read, how often the quality changed so far, and the mate.

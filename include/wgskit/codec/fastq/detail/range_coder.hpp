@@ -17,11 +17,8 @@
 #include <span>
 #include <vector>
 
+#include <wgskit/codec/fastq/detail/huge_pages.hpp>
 #include <wgskit/core/platform.hpp>
-
-#if defined(__linux__)
-#include <sys/mman.h>
-#endif
 
 namespace wgskit::codec::fastq::detail
 {
@@ -314,22 +311,18 @@ public:
         {
             cache.data_.reset();
             cache.bytes_ = 0;
-            std::size_t const align = bytes >= huge_page ? huge_page : 64;
+            std::size_t const align = bytes >= huge_page_bytes ? huge_page_bytes : 64;
             std::size_t const rounded = (bytes + align - 1) / align * align;
             cache.data_.reset(static_cast<std::uint8_t *>(std::aligned_alloc(align, rounded)));
             if (!cache.data_)
                 throw std::bad_alloc{};
-#if defined(__linux__) && defined(MADV_HUGEPAGE)
-            if (align == huge_page)
-                ::madvise(cache.data_.get(), rounded, MADV_HUGEPAGE); // a hint: failure only costs speed
-#endif
+            advise_huge_pages(cache.data_.get(), rounded);
             cache.bytes_ = bytes;
         }
         return cache.data_.get();
     }
 
 private:
-    static constexpr std::size_t huge_page = std::size_t{2} << 20;
     struct free_deleter
     {
         void operator()(std::uint8_t * p) const noexcept { std::free(p); }
