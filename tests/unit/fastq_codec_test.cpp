@@ -235,6 +235,8 @@ TEST_CASE("fastq codec: corrupted and truncated files fail cleanly", "[fqcodec]"
     bad = good;
     bad[6] = 1; // files of format version 1 (one coder stream per block) are no longer read
     CHECK_THROWS_WITH(fq::decompress_bytes(bad, {}, "bad.wfq"), Catch::Contains("unsupported .wfq version 1"));
+    bad[6] = 2; // nor those of version 2 (other base and quality model updates)
+    CHECK_THROWS_WITH(fq::decompress_bytes(bad, {}, "bad.wfq"), Catch::Contains("unsupported .wfq version 2"));
     test::write_file(dir.file("bad.wfq"), std::string(bad.begin(), bad.end()));
     CHECK_THROWS_WITH(fq::decompress(dir.file("bad.wfq"), {dir.file("o.fq")}), Catch::Contains("bad.wfq"));
     // A corrupted block payload is reported with the block number.

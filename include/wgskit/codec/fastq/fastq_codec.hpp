@@ -45,7 +45,7 @@ struct compress_options
     //! Records per block (pairs for paired input): larger blocks compress better, smaller ones give finer
     //! random access and less memory per thread.
     std::uint32_t block_records{100000};
-    //! Order of the base model (k previous bases as context; 4^k 32-bit counters per worker; lowered for
+    //! Order of the base model (k previous bases as context; a 4^k-byte table per worker; lowered for
     //! blocks with fewer than 4^(k-1) bases).
     unsigned base_order{detail::default_base_order};
 };

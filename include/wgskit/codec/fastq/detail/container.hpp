@@ -1,6 +1,6 @@
 // The .wfq container around the blocks (little endian):
 //
-//   file header (16 bytes): "WGSKFQ" u8 version (1) u8 mates (1|2) u32 records per block u8 base order, 3 zero bytes
+//   file header (16 bytes): "WGSKFQ" u8 version (3) u8 mates (1|2) u32 records per block u8 base order, 3 zero bytes
 //   blocks, back to back (see block_codec.hpp)
 //   index: "WFQI" u64 blocks u64 records (per mate); per block: u64 offset u64 size u32 records; u32 crc32 of the
 //          index bytes before it
@@ -24,7 +24,7 @@ namespace wgskit::codec::fastq::detail
 inline constexpr char file_magic[6] = {'W', 'G', 'S', 'K', 'F', 'Q'};
 inline constexpr char tail_magic[8] = {'W', 'F', 'Q', 'E', 'N', 'D', '\1', '\0'};
 inline constexpr std::uint32_t index_magic = 0x49514657u; // "WFQI"
-inline constexpr std::uint8_t format_version = 2;
+inline constexpr std::uint8_t format_version = 3;
 inline constexpr std::size_t file_header_size = 16;
 inline constexpr std::size_t tail_size = 16;
 

@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include <wgskit/codec/fastq/detail/huge_pages.hpp>
 #include <wgskit/core/exception.hpp>
 #include <wgskit/io/detail/char_tables.hpp>
 #include <wgskit/io/input_file.hpp>
@@ -102,7 +103,10 @@ public:
         {
             std::size_t const guess = (out.bytes.size() + out.bytes.size() / 8 + 16) * std::min<std::size_t>(max_records, 1u << 20);
             if (out.bytes.capacity() < guess && guess <= (std::size_t{1} << 31))
+            {
                 out.bytes.reserve(guess);
+                advise_huge_pages(out.bytes.data(), out.bytes.capacity());
+            }
             out.records.reserve(std::min<std::size_t>(max_records, 1u << 20));
         }
         while (out.records.size() < max_records && !done_)

@@ -22,7 +22,7 @@ struct uint_model
 {
     adaptive_model<256, 24> group[5];
 
-    void encode(range_encoder & rc, std::uint32_t v) noexcept
+    void encode(range_encoder & rc, std::uint32_t v)
     {
         for (unsigned i = 0;; ++i)
         {
@@ -54,7 +54,7 @@ struct bytes_model
     uint_model length;
     adaptive_model<256, 24> byte;
 
-    void encode(range_encoder & rc, std::string_view s) noexcept
+    void encode(range_encoder & rc, std::string_view s)
     {
         length.encode(rc, static_cast<std::uint32_t>(s.size()));
         for (char c : s)

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <algorithm>
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -16,11 +17,8 @@
 #include <span>
 #include <vector>
 
+#include <wgskit/codec/fastq/detail/huge_pages.hpp>
 #include <wgskit/core/platform.hpp>
-
-#if defined(__linux__)
-#include <sys/mman.h>
-#endif
 
 namespace wgskit::codec::fastq::detail
 {
@@ -32,9 +30,13 @@ inline constexpr std::uint32_t range_bottom = 1u << 24;
 class range_encoder
 {
 public:
-    explicit range_encoder(std::vector<std::uint8_t> & out) : out_{&out} {}
+    //! Appends the coded bytes to out.
+    explicit range_encoder(std::vector<std::uint8_t> & out) : out_{&out}, start_{out.size()}
+    {
+        grow();
+    }
 
-    void encode(std::uint32_t cum, std::uint32_t freq, std::uint32_t total) noexcept
+    void encode(std::uint32_t cum, std::uint32_t freq, std::uint32_t total)
     {
         std::uint32_t const r = range_ / total;
         low_ += static_cast<std::uint64_t>(r) * cum;
@@ -51,28 +53,47 @@ public:
     {
         for (int i = 0; i < 5; ++i)
             shift_low();
+        out_->resize(static_cast<std::size_t>(at_ - out_->data()));
     }
 
 private:
     // Emits the top byte of low; a byte that could still receive a carry (0xff runs) is held back in cache_.
+    // The bytes go through a raw cursor (a byte store through the vector would make the compiler reload the
+    // coder's state after every store); the buffer grows ahead, in steps, by the slow path.
     void shift_low()
     {
         if (static_cast<std::uint32_t>(low_) < 0xff000000u || (low_ >> 32) != 0)
         {
             auto const carry = static_cast<std::uint8_t>(low_ >> 32);
-            std::uint8_t held = cache_;
-            do
-            {
-                out_->push_back(static_cast<std::uint8_t>(held + carry));
-                held = 0xff;
-            } while (--pending_ != 0);
+            if (WGSKIT_UNLIKELY(static_cast<std::size_t>(end_ - at_) <= pending_))
+                grow();
+            std::uint8_t * at = at_;
+            *at++ = static_cast<std::uint8_t>(cache_ + carry);
+            for (; pending_ > 1; --pending_)
+                *at++ = static_cast<std::uint8_t>(0xff + carry);
+            at_ = at;
+            pending_ = 0;
             cache_ = static_cast<std::uint8_t>(low_ >> 24);
         }
         ++pending_;
         low_ = (low_ & 0x00ffffffu) << 8;
     }
 
+    //! Makes room for at least pending_ + 64 more bytes.
+    void grow()
+    {
+        std::size_t const used = at_ ? static_cast<std::size_t>(at_ - out_->data()) : start_;
+        std::size_t const want = used + pending_ + 64;
+        if (out_->size() < want)
+            out_->resize(std::max(want, std::max<std::size_t>(out_->size() + (out_->size() - start_) / 2, start_ + 4096)));
+        at_ = out_->data() + used;
+        end_ = out_->data() + out_->size();
+    }
+
     std::vector<std::uint8_t> * out_;
+    std::size_t start_;
+    std::uint8_t * at_{nullptr};
+    std::uint8_t * end_{nullptr};
     std::uint64_t low_{0};
     std::uint32_t range_{0xffffffffu};
     std::uint8_t cache_{0};
@@ -142,7 +163,7 @@ struct adaptive_model
         total = N;
     }
 
-    void encode(range_encoder & rc, unsigned sym) noexcept
+    void encode(range_encoder & rc, unsigned sym)
     {
         std::uint32_t cum = 0;
         for (unsigned s = 0; s < sym; ++s)
@@ -180,177 +201,207 @@ private:
     }
 };
 
-//! Adaptive models over a run-time alphabet size (<= 256), many contexts in one flat table. A context's row
-//! holds its total first, then the counts: one model is one or two cache lines, and rows() lets the encoder
-//! prefetch a context it knows ahead.
+//! Adaptive models over a run-time alphabet size (<= 256), many contexts in one flat table, kept as cumulative
+//! counts: row[k] = the counts of the symbols below k (row[0] = 0, row[A] = total), padded with the total to a
+//! multiple of 8 entries. Coding a symbol reads two entries; the update adds the step to every entry above the
+//! symbol and the decoder counts the entries <= its target, both loops of fixed length without branches, which
+//! the compiler vectorises: no loop exit that depends on the symbol for the branch predictor to miss. Totals
+//! stay below 2^15 (the entries compare as signed 16-bit lanes). One row is one or two cache lines; prefetch()
+//! lets the encoder fetch a context it knows ahead.
 class context_models
 {
 public:
+    static constexpr std::uint32_t max_model_total = 1u << 15;
+
     context_models() = default;
 
-    //! n_contexts models over `symbols` symbols each, all counts 1.
+    //! n_contexts models over `symbols` (1..256) symbols each, all counts 1.
     void reset(std::size_t n_contexts, unsigned symbols, unsigned step)
     {
         symbols_ = symbols;
-        stride_ = symbols + 1;
-        step_ = step;
-        table_.assign(n_contexts * stride_, 1);
-        for (std::size_t c = 0; c < n_contexts; ++c)
-            table_[c * stride_] = static_cast<std::uint16_t>(symbols);
+        stride_ = (symbols + 1 + group - 1) / group * group;
+        step_ = static_cast<std::uint16_t>(step);
+        table_.resize(n_contexts * stride_);
+        if (n_contexts == 0)
+            return;
+        std::int16_t * first = table_.data();
+        for (unsigned k = 0; k < stride_; ++k)
+            first[k] = static_cast<std::int16_t>(std::min(k, symbols));
+        for (std::size_t c = 1; c < n_contexts; ++c)
+            std::copy_n(first, stride_, table_.data() + c * stride_);
     }
 
     unsigned symbols() const noexcept { return symbols_; }
 
-    void prefetch(std::size_t ctx) const noexcept { __builtin_prefetch(table_.data() + ctx * stride_); }
-
-    void encode(range_encoder & rc, std::size_t ctx, unsigned sym) noexcept
+    void prefetch(std::size_t ctx) const noexcept
     {
-        std::uint16_t * row = table_.data() + ctx * stride_;
-        std::uint16_t * f = row + 1;
-        std::uint32_t cum = 0;
-        for (unsigned s = 0; s < sym; ++s)
-            cum += f[s];
-        rc.encode(cum, f[sym], row[0]);
+        auto const * row = reinterpret_cast<char const *>(table_.data() + ctx * stride_);
+        __builtin_prefetch(row);
+        __builtin_prefetch(row + 2 * stride_ - 1);
+    }
+
+    void encode(range_encoder & rc, std::size_t ctx, unsigned sym)
+    {
+        std::int16_t * row = table_.data() + ctx * stride_;
+        auto const cum = static_cast<std::uint32_t>(row[sym]);
+        rc.encode(cum, static_cast<std::uint32_t>(row[sym + 1]) - cum, static_cast<std::uint32_t>(row[symbols_]));
         update(row, sym);
     }
 
     unsigned decode(range_decoder & rc, std::size_t ctx) noexcept
     {
-        std::uint16_t * row = table_.data() + ctx * stride_;
-        std::uint16_t const * f = row + 1;
-        std::uint32_t const t = rc.target(row[0]);
-        std::uint32_t cum = 0;
-        unsigned s = 0;
-        while (s + 1 < symbols_ && cum + f[s] <= t)
-            cum += f[s++];
-        rc.consume(cum, f[s]);
-        update(row, s);
-        return s;
+        std::int16_t * row = table_.data() + ctx * stride_;
+        auto const t = static_cast<std::int16_t>(rc.target(static_cast<std::uint32_t>(row[symbols_])));
+        unsigned at_or_below = 0; // row[0..sym] are <= t, row[sym + 1..] (the padding too) are above it
+        for (unsigned k = 0; k < stride_; ++k)
+            at_or_below += row[k] <= t;
+        unsigned const sym = at_or_below - 1;
+        auto const cum = static_cast<std::uint32_t>(row[sym]);
+        rc.consume(cum, static_cast<std::uint32_t>(row[sym + 1]) - cum);
+        update(row, sym);
+        return sym;
     }
 
 private:
-    void update(std::uint16_t * row, unsigned sym) noexcept
+    void update(std::int16_t * row, unsigned sym) noexcept
     {
-        std::uint16_t * f = row + 1;
-        f[sym] = static_cast<std::uint16_t>(f[sym] + step_);
-        std::uint32_t total = row[0] + step_;
-        if (WGSKIT_UNLIKELY(total > max_total - step_))
+        auto const s = static_cast<std::int16_t>(sym);
+        for (unsigned k = 0; k < stride_; ++k)
+            row[k] = static_cast<std::int16_t>(row[k] + (step_ & -static_cast<std::int16_t>(lane_index[k] > s)));
+        if (WGSKIT_UNLIKELY(static_cast<std::uint32_t>(row[symbols_]) > max_model_total - 1 - step_))
         {
-            total = 0;
-            for (unsigned s = 0; s < symbols_; ++s)
+            // Halve every count, rounding up so that none reaches 0.
+            std::int16_t below = 0, old_below = 0;
+            for (unsigned k = 1; k <= symbols_; ++k)
             {
-                f[s] = static_cast<std::uint16_t>((f[s] + 1) >> 1);
-                total += f[s];
+                auto const count = static_cast<std::int16_t>(row[k] - old_below);
+                old_below = row[k];
+                below = static_cast<std::int16_t>(below + ((count + 1) >> 1));
+                row[k] = below;
             }
+            for (unsigned k = symbols_ + 1; k < stride_; ++k)
+                row[k] = below;
         }
-        row[0] = static_cast<std::uint16_t>(total);
     }
 
+    static constexpr unsigned group = 8;
+    //! 0, 1, 2, ...: compared as 16-bit lanes with the symbol.
+    static constexpr std::array<std::int16_t, 264> lane_index = [] {
+        std::array<std::int16_t, 264> a{};
+        for (unsigned k = 0; k < a.size(); ++k)
+            a[k] = static_cast<std::int16_t>(k);
+        return a;
+    }();
     unsigned symbols_{2};
-    unsigned stride_{3};
-    unsigned step_{16};
-    std::vector<std::uint16_t> table_;
+    unsigned stride_{8};
+    std::uint16_t step_{16};
+    std::vector<std::int16_t> table_;
 };
 
-//! The base model's table, one per thread and kept between blocks: a fresh 64 MB table per block would cost
-//! 16k page faults, and transparent huge pages (asked for where Linux offers them) spare a TLB miss per base.
+//! The base model's table, one per thread and kept between blocks: a fresh table per block would cost thousands
+//! of page faults, and transparent huge pages (asked for where Linux offers them) spare a TLB miss per base.
 //! Only one base_model may live per thread at a time (encode_block / decode_block each make one).
 class base_table_storage
 {
 public:
-    static std::uint32_t * get(std::size_t words)
+    static std::uint8_t * get(std::size_t bytes)
     {
         thread_local base_table_storage cache;
-        if (cache.words_ < words)
+        if (cache.bytes_ < bytes)
         {
             cache.data_.reset();
-            cache.words_ = 0;
-            std::size_t const align = words * 4 >= huge_page ? huge_page : 64;
-            std::size_t const bytes = (words * 4 + align - 1) / align * align;
-            cache.data_.reset(static_cast<std::uint32_t *>(std::aligned_alloc(align, bytes)));
+            cache.bytes_ = 0;
+            std::size_t const align = bytes >= huge_page_bytes ? huge_page_bytes : 64;
+            std::size_t const rounded = (bytes + align - 1) / align * align;
+            cache.data_.reset(static_cast<std::uint8_t *>(std::aligned_alloc(align, rounded)));
             if (!cache.data_)
                 throw std::bad_alloc{};
-#if defined(__linux__) && defined(MADV_HUGEPAGE)
-            if (align == huge_page)
-                ::madvise(cache.data_.get(), bytes, MADV_HUGEPAGE); // a hint: failure only costs speed
-#endif
-            cache.words_ = words;
+            advise_huge_pages(cache.data_.get(), rounded);
+            cache.bytes_ = bytes;
         }
         return cache.data_.get();
     }
 
 private:
-    static constexpr std::size_t huge_page = std::size_t{2} << 20;
     struct free_deleter
     {
-        void operator()(std::uint32_t * p) const noexcept { std::free(p); }
+        void operator()(std::uint8_t * p) const noexcept { std::free(p); }
     };
-    std::unique_ptr<std::uint32_t[], free_deleter> data_;
-    std::size_t words_{0};
+    std::unique_ptr<std::uint8_t[], free_deleter> data_;
+    std::size_t bytes_{0};
 };
 
-//! Order-k model for bases 0..3: four 8-bit counts per context (2^(2k) contexts), packed in one 32-bit word so a
-//! context costs one memory access. The table is larger than the caches for k >= 10, so callers prefetch: the
-//! encoder knows the bases ahead and prefetches the exact context many bases early; the decoder can only
-//! prefetch the 16 contexts two bases ahead of ctx, ((ctx << 4) | b1 b2), which fill exactly one 64-byte line.
+//! Order-k model for bases 0..3, indirect: each of the 4^k contexts (the k bases before, rolling across reads)
+//! keeps one byte of history -- how often it was seen (0..3, saturating) and the last three bases that followed
+//! it -- and the base is coded relative to the last one (base XOR last, so "as last time" is always symbol 0)
+//! under an adaptive model chosen by that history (with the bases replaced by their XOR with the last) and by
+//! whether each of the four previous bases was coded as "as last time". The adaptive models learn how far a
+//! history can be trusted (a context seen once may predict its base 90% right on deep data), which fixed counts
+//! per context cannot; and one byte per context keeps the table at 16 MB for k = 12 (DRAM traffic is what the
+//! base model's speed comes down to). The encoder knows the bases ahead and prefetches the exact context many
+//! bases early; the decoder prefetches the 64 contexts three bases ahead, ((ctx << 6) | b1 b2 b3), one line.
 class base_model
 {
 public:
     explicit base_model(unsigned order) :
         mask_{(std::uint32_t{1} << (2 * order)) - 1},
-        counts_{base_table_storage::get(std::max<std::size_t>(16, std::size_t{mask_} + 1))}
+        history_{base_table_storage::get(std::max<std::size_t>(64, std::size_t{mask_} + 1))}
     {
-        std::fill_n(counts_, std::size_t{mask_} + 1, 0x01010101u);
+        std::fill_n(history_, std::max<std::size_t>(64, std::size_t{mask_} + 1), std::uint8_t{0});
+        relative_.reset(std::size_t{64} << miss_bits, 4, 16);
     }
 
     std::uint32_t mask() const noexcept { return mask_; }
 
-    //! Brings the contexts two bases after ctx into the cache.
-    void prefetch_after_next_two(std::uint32_t ctx) const noexcept { __builtin_prefetch(counts_ + ((ctx << 4) & mask_)); }
+    //! Brings context ctx into the cache (the encoder, which knows it ahead).
+    void prefetch(std::uint32_t ctx) const noexcept { __builtin_prefetch(history_ + ctx); }
 
-    //! Brings context ctx into the cache.
-    void prefetch(std::uint32_t ctx) const noexcept { __builtin_prefetch(counts_ + ctx); }
+    //! Brings the contexts three bases after the current one into the cache (the decoder).
+    void prefetch_ahead() const noexcept { __builtin_prefetch(history_ + ((ctx_ << 6) & mask_)); }
 
-    void encode(range_encoder & rc, std::uint32_t ctx, unsigned base) noexcept
+    void encode(range_encoder & rc, unsigned base)
     {
-        std::uint8_t c[4];
-        load(ctx, c);
-        std::uint32_t cum = 0;
-        for (unsigned s = 0; s < base; ++s)
-            cum += c[s];
-        rc.encode(cum, c[base], std::uint32_t{c[0]} + c[1] + c[2] + c[3]);
-        update(ctx, c, base);
+        std::uint8_t & h = history_[ctx_];
+        unsigned const last = (h >> 4) & 3;
+        unsigned const sym = base ^ last;
+        relative_.encode(rc, model_of(h), sym);
+        advance(h, base, sym);
     }
 
-    unsigned decode(range_decoder & rc, std::uint32_t ctx) noexcept
+    unsigned decode(range_decoder & rc) noexcept
     {
-        std::uint8_t c[4];
-        load(ctx, c);
-        std::uint32_t const t = rc.target(std::uint32_t{c[0]} + c[1] + c[2] + c[3]);
-        std::uint32_t cum = 0;
-        unsigned s = 0;
-        while (s < 3 && cum + c[s] <= t)
-            cum += c[s++];
-        rc.consume(cum, c[s]);
-        update(ctx, c, s);
-        return s;
+        std::uint8_t & h = history_[ctx_];
+        unsigned const sym = relative_.decode(rc, model_of(h));
+        unsigned const base = sym ^ ((h >> 4) & 3);
+        advance(h, base, sym);
+        return base;
     }
 
 private:
-    void load(std::uint32_t ctx, std::uint8_t (&c)[4]) const noexcept { std::memcpy(c, counts_ + ctx, 4); }
+    static constexpr unsigned miss_bits = 4;
 
-    void update(std::uint32_t ctx, std::uint8_t (&c)[4], unsigned base) noexcept
+    //! The history byte h = seen (2 bits) | last (2) | before last (2) | before that (2), with the two older
+    //! bases XORed with the last and unseen contexts all in model 0; then the recent misses.
+    std::size_t model_of(std::uint8_t h) const noexcept
     {
-        if (c[base] > 255 - step)
-            for (auto & x : c)
-                x = static_cast<std::uint8_t>((x + 1) >> 1);
-        c[base] = static_cast<std::uint8_t>(c[base] + step);
-        std::memcpy(counts_ + ctx, c, 4);
+        unsigned const last = (h >> 4) & 3;
+        unsigned const relative = h < 64 ? 0u : (h & 0xc0u) >> 2 | (((h >> 2) & 3) ^ last) << 2 | ((h & 3) ^ last);
+        return (std::size_t{relative} << miss_bits) | misses_;
     }
 
-    static constexpr unsigned step = 4;
+    void advance(std::uint8_t & h, unsigned base, unsigned sym) noexcept
+    {
+        unsigned const seen = std::min(3u, (h >> 6) + 1u);
+        h = static_cast<std::uint8_t>(seen << 6 | base << 4 | ((h >> 2) & 0x0fu));
+        misses_ = ((misses_ << 1) | (sym != 0)) & ((1u << miss_bits) - 1);
+        ctx_ = ((ctx_ << 2) | base) & mask_;
+    }
+
     std::uint32_t mask_;
-    std::uint32_t * counts_;
+    std::uint8_t * history_;
+    context_models relative_;
+    std::uint32_t ctx_{0};
+    unsigned misses_{0};
 };
 
 } // namespace wgskit::codec::fastq::detail
