@@ -3,7 +3,7 @@
 // the lanes needing renormalisation vary from none to all), on real qualities and names, and on corrupted
 // streams (flipped bytes, wild initial states, contexts without a table), with the states, contexts, input
 // position and output compared exactly.
-#include "wgskit_test_paths.hpp"
+#include "../support/fastq_fields.hpp"
 #include <catch2/catch.hpp>
 
 #include <cstdint>
@@ -14,7 +14,6 @@
 #include <vector>
 
 #include <wgskit/codec/rans/detail/entropy_coder.hpp>
-#include <wgskit/codec/bgzf/reader.hpp>
 #include <wgskit/codec/rans/detail/rans_x32_kernel.hpp>
 
 namespace
@@ -140,25 +139,7 @@ decoded1 run1(std::vector<std::uint8_t> const & data, damage const & d, Decode &
     return r;
 }
 
-//! The qualities (0) or names (1) of the first reads of the example FASTQ, concatenated.
-std::vector<std::uint8_t> example_field(int which, std::size_t cap)
-{
-    codec::bgzf::reader r{std::string{WGSKIT_SOURCE_DIR} + "/examples/data/NA12878.chr22_R1.fastq.gz"};
-    std::string const text = r.read_all();
-    std::vector<std::uint8_t> v;
-    std::size_t line = 0;
-    for (std::size_t pos = 0; pos < text.size() && v.size() < cap; ++line)
-    {
-        std::size_t end = text.find('\n', pos);
-        if (end == std::string::npos)
-            end = text.size();
-        if (line % 4 == (which == 0 ? 3u : 0u))
-            v.insert(v.end(), text.begin() + static_cast<std::ptrdiff_t>(pos), text.begin() + static_cast<std::ptrdiff_t>(end));
-        pos = end + 1;
-    }
-    v.resize(std::min(v.size(), cap));
-    return v;
-}
+using test_support::example_fastq_field;
 } // namespace
 
 TEST_CASE("rans x32 order-1 decoding kernel matches the scalar reference", "[kernel][rans]")
@@ -179,8 +160,8 @@ TEST_CASE("rans x32 order-1 decoding kernel matches the scalar reference", "[ker
                                      : static_cast<std::uint8_t>(rng() % 1000 ? '#' : 'A');
             inputs.push_back(std::move(data));
         }
-    inputs.push_back(example_field(0, 30000));
-    inputs.push_back(example_field(1, 30000));
+    inputs.push_back(example_fastq_field(0, 30000));
+    inputs.push_back(example_fastq_field(1, 30000));
     for (simd::isa isa : simd::available_isas())
     {
         INFO("isa " << simd::isa_name(isa));
@@ -219,7 +200,7 @@ TEST_CASE("rans x32 order-0 decoding kernel on real data and wild states", "[ker
         INFO("isa " << simd::isa_name(isa));
         for (int which : {0, 1})
         {
-            auto const data = example_field(which, 30000);
+            auto const data = example_fastq_field(which, 30000);
             decoded const ref = run(data, 0, [](auto... a) { return rd::decode_x32_rounds_scalar(a...); });
             decoded const got = run(data, 0, [&](auto... a) {
                 return simd::dispatch_to<rd::rans_x32_kernel>(isa, [&](auto k) { return k.decode_order0(a...); });

@@ -18,7 +18,9 @@
 
 #include <wgskit/codec/rans/detail/byte_stream.hpp>
 #include <wgskit/codec/rans/detail/decode_status.hpp>
+#include <wgskit/codec/rans/detail/encode_primitives.hpp>
 #include <wgskit/codec/rans/detail/frequency_table.hpp>
+#include <wgskit/codec/rans/detail/rans_x32_encode_kernel.hpp>
 #include <wgskit/codec/rans/detail/rans_x32_kernel.hpp>
 
 namespace wgskit::codec::rans::detail
@@ -29,68 +31,6 @@ inline constexpr unsigned order1_bits = 12; // we always write 12-bit order-1 ta
 // ---------------------------------------------------------------------------------------------------------
 // Encoder
 // ---------------------------------------------------------------------------------------------------------
-
-//! One symbol's encoding constants: x -> (x / f) * 2^bits + x mod f + start, with the division done as a
-//! multiplication by a 32-bit reciprocal (exact for x < 2^31, which the 16-bit renormalisation guarantees).
-struct encoder_symbol
-{
-    std::uint32_t x_max{0};     // renormalise (emit 16 bits) while x >= x_max
-    std::uint32_t rcp_freq{0};
-    std::uint32_t bias{0};
-    std::uint32_t cmpl_freq{0}; // 2^bits - f
-    std::uint32_t rcp_shift{0};
-};
-
-inline encoder_symbol make_encoder_symbol(std::uint32_t start, std::uint32_t freq, unsigned bits)
-{
-    encoder_symbol e;
-    e.x_max = ((state_lower_bound >> bits) << 16) * freq;
-    e.cmpl_freq = (1u << bits) - freq;
-    if (freq < 2)
-    {
-        // q = x - 1 for x >= 1, and x + bias + (x - 1) * (2^bits - 1) = x * 2^bits + start.
-        e.rcp_freq = ~0u;
-        e.rcp_shift = 32;
-        e.bias = start + (1u << bits) - 1;
-    }
-    else
-    {
-        unsigned shift = 0;
-        while (freq > (1u << shift))
-            ++shift;
-        e.rcp_freq = static_cast<std::uint32_t>(((std::uint64_t{1} << (shift + 31)) + freq - 1) / freq);
-        e.rcp_shift = 32 + shift - 1;
-        e.bias = start;
-    }
-    return e;
-}
-
-//! Encodes one symbol into x, writing renormalisation words backwards at *ptr. Branchless: for data of more
-//! than a bit a symbol (names), where renormalisation is frequent and a branch on it mispredicts often; on
-//! well-compressible data (qualities) the branch is predictable and cheaper than the extra dependency.
-template <bool Branchless>
-WGSKIT_ALWAYS_INLINE void encode_symbol(std::uint32_t & x, std::uint8_t *& ptr, encoder_symbol const & s) noexcept
-{
-    if constexpr (Branchless)
-    {
-        // The word is always stored below ptr (the buffer has room), but ptr only moves over it when it counts.
-        // Arithmetic rather than ?:, which GCC compiles back into a branch.
-        std::uint32_t const renorm = x >= s.x_max;
-        ptr[-2] = static_cast<std::uint8_t>(x);
-        ptr[-1] = static_cast<std::uint8_t>(x >> 8);
-        ptr -= 2 * renorm;
-        x >>= 16 * renorm;
-    }
-    else if (x >= s.x_max)
-    {
-        ptr -= 2;
-        ptr[0] = static_cast<std::uint8_t>(x);
-        ptr[1] = static_cast<std::uint8_t>(x >> 8);
-        x >>= 16;
-    }
-    std::uint32_t const q = static_cast<std::uint32_t>((std::uint64_t{x} * s.rcp_freq) >> s.rcp_shift);
-    x = x + s.bias + q * s.cmpl_freq;
-}
 
 //! The bits that symbols with these counts take under the normalised frequencies f (total 2^bits). Over a bit a
 //! symbol, the encoder renormalises often enough that the branch-free step pays.
@@ -103,9 +43,9 @@ inline double coded_bits(frequencies const & counts, frequencies const & f, unsi
     return coded;
 }
 
-inline std::array<encoder_symbol, 256> make_encoder_table(frequencies const & f, unsigned bits)
+//! The 256 entries of a table at t (symbols absent from f are left as they were: the coder never looks at them).
+inline void make_encoder_table(frequencies const & f, unsigned bits, encoder_symbol * t)
 {
-    std::array<encoder_symbol, 256> t{};
     std::uint32_t start = 0;
     for (int s = 0; s < 256; ++s)
         if (f[s])
@@ -113,17 +53,16 @@ inline std::array<encoder_symbol, 256> make_encoder_table(frequencies const & f,
             t[s] = make_encoder_symbol(start, f[s], bits);
             start += f[s];
         }
-    return t;
 }
 
-//! Encoder scratch memory kept per thread between calls: the order-1 tables (1.8 MB) and the backward buffer
-//! allocated fresh on every call cost more in page faults than coding a block of qualities or names takes.
-//! Users run one after the other (a nested order-0 encoding of an order-1 table finishes before the order-1
-//! data is coded), never two at once.
+//! Encoder scratch memory kept per thread between calls: the order-1 counts and tables (1.3 MB) and the
+//! backward buffer allocated fresh on every call cost more in page faults than coding a block of qualities or
+//! names takes. Users run one after the other (a nested order-0 encoding of an order-1 table finishes before
+//! the order-1 data is coded), never two at once. The counts are all zero between calls.
 struct encoder_workspace
 {
     std::vector<frequencies> counts, freqs;
-    std::vector<std::array<encoder_symbol, 256>> tables;
+    std::vector<encoder_symbol> tables; // order-1: context c's 256 entries at c * 256
     std::unique_ptr<std::uint8_t[]> backward;
     std::size_t backward_size{0};
 
@@ -170,15 +109,6 @@ private:
     std::unique_ptr<std::uint8_t[]> own_;
 };
 
-inline void flush_states(std::uint32_t const * x, unsigned n, std::uint8_t *& ptr) noexcept
-{
-    for (unsigned j = n; j-- > 0;)
-    {
-        ptr -= 4;
-        std::memcpy(ptr, &x[j], 4);
-    }
-}
-
 //! Byte counts. Four interleaved tables: runs of one byte would otherwise chain every increment through the
 //! same counter in memory.
 inline frequencies histogram(std::span<std::uint8_t const> in)
@@ -199,22 +129,25 @@ inline frequencies histogram(std::span<std::uint8_t const> in)
     return part[0];
 }
 
-// The N states' symbols in reverse: the partial last round first, then whole rounds (N fixed: no division).
-// Byte stores may alias anything: the pointers and states live in locals the compiler can keep in registers.
-template <unsigned N, bool Branchless>
-void encode_order0_states(std::span<std::uint8_t const> in, std::array<encoder_symbol, 256> const & table,
-                          std::uint8_t *& out_ptr)
+// The 4 states' symbols in reverse: the partial last round first, then whole rounds (no division). The states
+// are four named locals: as an array, GCC keeps them in a vector register and extracts and inserts lanes.
+template <bool Branchless>
+void encode_order0_x4(std::span<std::uint8_t const> in, encoder_symbol const * table, std::uint32_t * states,
+                      std::uint8_t *& out_ptr)
 {
     std::uint8_t * ptr = out_ptr;
-    std::uint32_t x[N];
-    std::fill_n(x, N, state_lower_bound);
-    std::size_t const whole = in.size() / N * N;
+    std::size_t const whole = in.size() / 4 * 4;
     for (std::size_t i = in.size(); i-- > whole;)
-        encode_symbol<Branchless>(x[i - whole], ptr, table[in[i]]);
-    for (std::size_t i = whole; i > 0; i -= N)
-        for (unsigned j = N; j-- > 0;)
-            encode_symbol<Branchless>(x[j], ptr, table[in[i - N + j]]);
-    flush_states(x, N, ptr);
+        encode_symbol<Branchless>(states[i - whole], ptr, table[in[i]]);
+    std::uint32_t x0 = states[0], x1 = states[1], x2 = states[2], x3 = states[3];
+    for (std::uint8_t const * p = in.data() + whole; p != in.data(); p -= 4)
+    {
+        encode_symbol<Branchless>(x3, ptr, table[p[-1]]);
+        encode_symbol<Branchless>(x2, ptr, table[p[-2]]);
+        encode_symbol<Branchless>(x1, ptr, table[p[-3]]);
+        encode_symbol<Branchless>(x0, ptr, table[p[-4]]);
+    }
+    states[0] = x0, states[1] = x1, states[2] = x2, states[3] = x3;
     out_ptr = ptr;
 }
 
@@ -226,15 +159,27 @@ inline void encode_order0(std::span<std::uint8_t const> in, unsigned n_states, s
     frequencies const counts = histogram(in);
     frequencies const f = normalise(counts, order0_bits);
     write_frequencies0(out, f);
-    auto const table = make_encoder_table(f, order0_bits);
+    std::array<encoder_symbol, 256> table;
+    make_encoder_table(f, order0_bits, table.data());
 
     backward_buffer buf{in.size(), n_states};
     std::uint8_t * ptr = buf.end();
     bool const branchless = coded_bits(counts, f, order0_bits) > static_cast<double>(in.size());
+    std::uint32_t x[32];
+    std::fill_n(x, n_states, state_lower_bound);
     if (n_states == 32)
-        branchless ? encode_order0_states<32, true>(in, table, ptr) : encode_order0_states<32, false>(in, table, ptr);
+    {
+        // The partial last round first (the encoder runs backwards), then the kernel's whole rounds.
+        std::size_t const whole = in.size() / 32 * 32;
+        for (std::size_t i = in.size(); i-- > whole;)
+            encode_symbol<true>(x[i - whole], ptr, table[in[i]]);
+        simd::dispatch<rans_x32_encode_kernel>([&](auto kernel) {
+            kernel.encode_order0(table.data(), in.data(), whole / 32, x, ptr, branchless);
+        });
+    }
     else
-        branchless ? encode_order0_states<4, true>(in, table, ptr) : encode_order0_states<4, false>(in, table, ptr);
+        branchless ? encode_order0_x4<true>(in, table.data(), x, ptr) : encode_order0_x4<false>(in, table.data(), x, ptr);
+    flush_states(x, n_states, ptr);
     buf.append_from(ptr, out);
 }
 
@@ -296,39 +241,52 @@ inline void write_frequencies1(std::vector<std::uint8_t> & out, frequencies cons
     out.insert(out.end(), table.begin(), table.end());
 }
 
-// Calls visit(position, context) for every byte: each of the N regions starts in context 0, the remainder
-// continues the last region.
-template <typename Visit>
-void for_each_order1_context(std::span<std::uint8_t const> in, unsigned n_states, Visit && visit)
+//! Order-1 counts (counts[context][symbol], all zero on entry) and the alphabet (with 0, every state's first
+//! context). Each of the N regions starts in context 0, the remainder continues the last region: counted as one
+//! sequence, then the region starts corrected.
+inline void count_order1(std::span<std::uint8_t const> in, unsigned n_states, frequencies * counts,
+                         frequencies & alphabet)
 {
+    alphabet.fill(0);
+    alphabet[0] = 1;
+    std::uint32_t prev = 0;
+    for (std::uint8_t const c : in)
+    {
+        ++counts[prev][c];
+        alphabet[c] = 1;
+        prev = c;
+    }
     std::size_t const region = in.size() / n_states;
-    for (unsigned j = 0; j < n_states; ++j)
-        for (std::size_t i = 0, p = j * region; i < region; ++i, ++p)
-            visit(p, i == 0 ? std::uint8_t{0} : in[p - 1]);
-    for (std::size_t p = region * n_states; p < in.size(); ++p)
-        visit(p, p == 0 ? std::uint8_t{0} : in[p - 1]);
+    if (region == 0)
+        return;
+    for (unsigned j = 1; j < n_states; ++j)
+    {
+        std::size_t const p = j * region;
+        --counts[in[p - 1]][in[p]];
+        ++counts[0][in[p]];
+    }
 }
 
-template <unsigned N, bool Branchless>
-void encode_order1_states(std::span<std::uint8_t const> in, std::vector<std::array<encoder_symbol, 256>> const & table,
-                          std::uint8_t *& out_ptr)
+//! Order-1, 4 states: the remainder (the last state's) first, then the regions in lock-step, last round first.
+template <bool Branchless>
+void encode_order1_x4(std::span<std::uint8_t const> in, encoder_symbol const * tables, std::uint32_t * states,
+                      std::uint8_t *& out_ptr)
 {
-    std::uint8_t * ptr = out_ptr;
-    std::uint32_t x[N];
-    std::fill_n(x, N, state_lower_bound);
+    local_encoder_state<4> local{states, out_ptr};
+    auto & x = local.x;
+    std::uint8_t * ptr = local.ptr;
     std::size_t const len = in.size();
-    std::size_t const region = len / N;
-    // The decoder's last steps are the remainder (last state); before them the regions in lock-step.
-    for (std::size_t p = len; p-- > region * N;)
-        encode_symbol<Branchless>(x[N - 1], ptr, table[p == 0 ? 0 : in[p - 1]][in[p]]);
+    std::size_t const region = len / 4;
+    for (std::size_t p = len; p-- > region * 4;)
+        encode_symbol<Branchless>(x[3], ptr, tables[(p == 0 ? 0 : in[p - 1]) * 256 + in[p]]);
     for (std::size_t i = region; i-- > 0;)
-        for (unsigned j = N; j-- > 0;)
+        for (unsigned j = 4; j-- > 0;)
         {
             std::size_t const p = j * region + i;
-            encode_symbol<Branchless>(x[j], ptr, table[i == 0 ? 0 : in[p - 1]][in[p]]);
+            encode_symbol<Branchless>(x[j], ptr, tables[(i == 0 ? 0 : in[p - 1]) * 256 + in[p]]);
         }
-    flush_states(x, N, ptr);
-    out_ptr = ptr;
+    local.ptr = ptr;
+    local.write_back();
 }
 
 //! Order-1, N states.
@@ -338,42 +296,54 @@ inline void encode_order1(std::span<std::uint8_t const> in, unsigned n_states, s
         return;
     auto & w = encoder_workspace::of_this_thread();
     auto & counts = w.counts;
-    counts.assign(256, frequencies{});
-    frequencies alphabet{};
-    alphabet[0] = 1; // every state starts in context 0
-    for_each_order1_context(in, n_states, [&](std::size_t p, std::uint8_t ctx) {
-        ++counts[ctx][in[p]];
-        alphabet[in[p]] = 1;
-    });
-    // Only contexts that occur are (re)built: the coder never looks at the others' stale rows.
+    if (counts.size() != 256)
+        counts.assign(256, frequencies{}); // kept all zero between calls (rows cleared after use)
+    frequencies alphabet;
+    count_order1(in, n_states, counts.data(), alphabet);
+    // Only the contexts of the alphabet can have counts, and only theirs are (re)built: neither the table
+    // writer nor the coder looks at the others' stale rows.
     auto & f = w.freqs;
     auto & table = w.tables;
     f.resize(256);
-    table.resize(256);
+    table.resize(order1_encoder_entries);
     double coded = 0; // bits
     for (int ctx = 0; ctx < 256; ++ctx)
     {
+        if (!alphabet[ctx])
+            continue;
         bool any = false;
         for (auto c : counts[ctx])
             any = any || c != 0;
-        if (!alphabet[ctx] || !any)
+        if (!any)
         {
-            f[ctx] = frequencies{};
+            f[ctx].fill(0);
             continue;
         }
         f[ctx] = normalise(counts[ctx], order1_bits);
-        table[ctx] = make_encoder_table(f[ctx], order1_bits);
+        make_encoder_table(f[ctx], order1_bits, table.data() + ctx * 256);
         coded += coded_bits(counts[ctx], f[ctx], order1_bits);
+        counts[ctx].fill(0);
     }
     write_frequencies1(out, alphabet, f);
 
     backward_buffer buf{in.size(), n_states};
     std::uint8_t * ptr = buf.end();
     bool const branchless = coded > static_cast<double>(in.size());
+    std::uint32_t x[32];
+    std::fill_n(x, n_states, state_lower_bound);
     if (n_states == 32)
-        branchless ? encode_order1_states<32, true>(in, table, ptr) : encode_order1_states<32, false>(in, table, ptr);
+    {
+        // The decoder's last steps are the remainder (last state's): encoded first, then the kernel's rounds.
+        std::size_t const region = in.size() / 32;
+        for (std::size_t p = in.size(); p-- > region * 32;)
+            encode_symbol<true>(x[31], ptr, table[(p == 0 ? 0 : in[p - 1]) * 256 + in[p]]);
+        simd::dispatch<rans_x32_encode_kernel>([&](auto kernel) {
+            kernel.encode_order1(table.data(), in.data(), region, x, ptr, branchless);
+        });
+    }
     else
-        branchless ? encode_order1_states<4, true>(in, table, ptr) : encode_order1_states<4, false>(in, table, ptr);
+        branchless ? encode_order1_x4<true>(in, table.data(), x, ptr) : encode_order1_x4<false>(in, table.data(), x, ptr);
+    flush_states(x, n_states, ptr);
     buf.append_from(ptr, out);
 }
 
