@@ -38,7 +38,9 @@ struct calling_thresholds
     std::uint8_t indel_snp_qual_cap = 12; //!< ... have base qualities capped here (BAQ-like: misaligned reads' mismatches)
     int read_end_margin = 20;         //!< reads ending this far (+ event length) past that span are capped there too (-1: off)
     pairhmm_params hmm{};
-    bool repeat_aware_gaps = true;    //!< homopolymer gap opens from the chunk's own slippage rate (repeat_model.hpp)
+    //! Homopolymer gap opens from the chunk's own slippage rate (repeat_model.hpp). Off: the rate depends on the
+    //! chunk's reads, so a gather of -r chunks would differ from a whole-reference call (cli.workflow).
+    bool repeat_aware_gaps = false;
     repeat_error_model repeats{};
     bool realign_indel_windows = true; //!< realign the reads inside candidate indel windows first (realign.hpp)
     std::vector<int> gq_bands{0, 10, 20, 30, 40, 60, 99}; //!< gVCF block boundaries (lower bounds)
