@@ -3,6 +3,7 @@
 // underflow float and take the double fallback).
 #include <catch2/catch.hpp>
 
+#include <cmath>
 #include <cstdint>
 #include <cstring>
 #include <random>
@@ -106,7 +107,16 @@ TEST_CASE("pairhmm kernel agrees with the scalar reference on random inputs", "[
     std::mt19937_64 rng{seed};
     auto hap = random_codes(rng, std::uniform_int_distribution<std::size_t>{1, 160}(rng), 1);
     std::size_t n = std::uniform_int_distribution<std::size_t>{0, 40}(rng);
-    check_all(hap, random_reads(rng, hap, n, 150));
+    auto reads = random_reads(rng, hap, n, 150);
+    check_all(hap, reads);
+    // Per-position gap open probabilities (as repeat_gap_open gives them), from Q45 to Q3.
+    std::vector<float> go(hap.size());
+    std::uniform_real_distribution<float> q(3.0f, 45.0f);
+    for (auto & x : go)
+        x = std::pow(10.0f, -q(rng) / 10.0f);
+    call::pairhmm_params p;
+    p.gap_open_at = go.data();
+    check_all(hap, reads, p);
 }
 
 TEST_CASE("pairhmm kernel edge cases: lane counts, empty reads and haplotypes, underflow", "[kernel][call]")
@@ -136,6 +146,39 @@ TEST_CASE("pairhmm kernel edge cases: lane counts, empty reads and haplotypes, u
     ns.bases = {std::vector<std::uint8_t>(50, 4)};
     ns.quals = {std::vector<std::uint8_t>(50, 0)};
     check_all(std::vector<std::uint8_t>(60, 4), ns, {1e-3f, 0.3f});
+    // Per-position gap opens with the double fallback and a one-base haplotype.
+    std::vector<float> go(200, 0.01f);
+    for (std::size_t j = 50; j < 70; ++j)
+        go[j] = 0.2f;
+    call::pairhmm_params p;
+    p.gap_open_at = go.data();
+    check_all(long_hap, far, p);
+    check_all({2}, random_reads(rng, hap, 9, 3), p);
+}
+
+TEST_CASE("pairhmm: per-position gap opens equal to the constant give the same likelihoods; higher ones favour gaps there", "[call]")
+{
+    std::mt19937_64 rng{99};
+    auto hap = random_codes(rng, 80, 0);
+    std::vector<std::uint8_t> del(hap.begin() + 10, hap.begin() + 70), q(59, 30);
+    del.erase(del.begin() + 30); // hap position 40 deleted
+    std::vector<pairhmm_read> reads{{del.data(), q.data(), 59}};
+    call::pairhmm_workspace ws;
+    std::vector<double> plain, same, high, elsewhere;
+    call::pairhmm_params p;
+    call::pairhmm_forward(hap, reads, p, ws, plain);
+    std::vector<float> go(hap.size(), p.gap_open);
+    p.gap_open_at = go.data();
+    call::pairhmm_forward(hap, reads, p, ws, same);
+    CHECK(same[0] == plain[0]);
+    go[39] = 0.01f; // the M state at base 39 opens the deletion of base 40
+    call::pairhmm_forward(hap, reads, p, ws, high);
+    CHECK(high[0] > plain[0] + 2); // Q45 -> Q20: 2.5 log10 units
+    go[39] = p.gap_open, go[10] = 0.01f;
+    call::pairhmm_forward(hap, reads, p, ws, elsewhere);
+    CHECK(elsewhere[0] == Approx(plain[0]).margin(0.05));
+    go[5] = 0.7f;
+    CHECK_THROWS_AS(call::pairhmm_forward(hap, reads, p, ws, high), invalid_argument);
 }
 
 TEST_CASE("pairhmm: a read equal to the haplotype is far likelier than with an indel; float matches double", "[call]")

@@ -56,8 +56,9 @@ inline std::uint8_t hmm_code(char c) noexcept
     }
 }
 
-//! out[r] = log10 P(reads[r] | hap). hap holds codes 0..4 (see hmm_code). Throws invalid_argument on a code
-//! above 4, bad probabilities or a size mismatch.
+//! out[r] = log10 P(reads[r] | hap). hap holds codes 0..4 (see hmm_code); p.gap_open_at, when set, holds
+//! hap.size() gap open probabilities (e.g. from repeat_gap_open). Throws invalid_argument on a code above 4 or bad
+//! probabilities.
 inline void pairhmm_forward(std::vector<std::uint8_t> const & hap, std::vector<pairhmm_read> const & reads,
                             pairhmm_params const & p, pairhmm_workspace & ws, std::vector<double> & out)
 {
@@ -65,6 +66,10 @@ inline void pairhmm_forward(std::vector<std::uint8_t> const & hap, std::vector<p
         throw invalid_argument{"pairhmm_forward: gap probabilities out of range"};
     if (hap.size() > (1u << 20))
         throw invalid_argument{"pairhmm_forward: haplotype longer than 1 Mb"};
+    if (p.gap_open_at != nullptr)
+        for (std::size_t j = 0; j < hap.size(); ++j)
+            if (!(p.gap_open_at[j] > 0 && p.gap_open_at[j] < 0.5f))
+                throw invalid_argument{"pairhmm_forward: per-position gap open probability out of range"};
     std::size_t max_len = 0;
     for (auto const & r : reads)
     {

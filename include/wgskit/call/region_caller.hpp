@@ -17,6 +17,7 @@
 #include <wgskit/call/pairhmm.hpp>
 #include <wgskit/call/pileup.hpp>
 #include <wgskit/call/realign.hpp>
+#include <wgskit/call/repeat_model.hpp>
 
 namespace wgskit::call
 {
@@ -37,6 +38,10 @@ struct calling_thresholds
     std::uint8_t indel_snp_qual_cap = 12; //!< ... have base qualities capped here (BAQ-like: misaligned reads' mismatches)
     int read_end_margin = 20;         //!< reads ending this far (+ event length) past that span are capped there too (-1: off)
     pairhmm_params hmm{};
+    //! Homopolymer gap opens from the chunk's own slippage rate (repeat_model.hpp). Off: the rate depends on the
+    //! chunk's reads, so a gather of -r chunks would differ from a whole-reference call (cli.workflow).
+    bool repeat_aware_gaps = false;
+    repeat_error_model repeats{};
     bool realign_indel_windows = true; //!< realign the reads inside candidate indel windows first (realign.hpp)
     std::vector<int> gq_bands{0, 10, 20, 30, 40, 60, 99}; //!< gVCF block boundaries (lower bounds)
 };
@@ -184,6 +189,8 @@ public:
         ref_ = ref, ref_offset_ = ref_offset;
         if (t_.realign_indel_windows && realign_windows(reads, indel_sites(reads)))
             std::stable_sort(reads.begin(), reads.end(), [](auto const & a, auto const & b) { return a.pos < b.pos; });
+        if (t_.repeat_aware_gaps)
+            slippage_ = calibrate_slippage(count_slippage(reads, beg, end), t_.repeats, t_.hmm.gap_open, t_.hmm.gap_extend);
         std::vector<called_record> out;
         std::vector<std::uint8_t> block_gq;
         std::vector<std::uint16_t> block_dp;
@@ -661,6 +668,79 @@ private:
         return best;
     }
 
+    //! The net length change (inserted minus deleted bases) r's alignment puts into the run [p, q): insertions at
+    //! its edges or inside, deletions starting inside.
+    static std::int64_t length_change(aligned_read const & r, std::int64_t p, std::int64_t q) noexcept
+    {
+        std::int64_t t = r.pos, change = 0;
+        for (std::uint32_t op : r.cigar)
+        {
+            auto const len = static_cast<std::int64_t>(bam::cigar_op_length(op));
+            auto const code = static_cast<bam::cigar_code>(bam::cigar_op_code(op));
+            if (code == bam::cigar_code::I && t >= p && t <= q)
+                change += len;
+            else if (code == bam::cigar_code::D && t >= p && t < q)
+                change -= len;
+            if (bam::consumes_reference(op))
+                t += len;
+            if (t > q)
+                break;
+        }
+        return change;
+    }
+
+    //! Slippage counts of the homopolymers starting in [beg, end) (repeat_model.hpp): for each run of min_length
+    //! bases or more, the reads (MAPQ >= 20, one of overlapping mates) aligned across it with slip_margin bases
+    //! each side and how many change its length; runs where one length change looks like a variant are left out.
+    slippage_counts count_slippage(std::vector<aligned_read> const & reads, std::int64_t beg, std::int64_t end)
+    {
+        slippage_counts c;
+        std::int64_t const ref_end = ref_offset_ + static_cast<std::int64_t>(ref_.size());
+        std::int64_t span = 0; // the longest alignment: reads starting further left end before a run
+        for (auto const & r : reads)
+            span = std::max(span, r.end - r.pos);
+        std::size_t first = 0;
+        std::int64_t p = std::max(beg, ref_offset_ + slip_margin);
+        while (p < std::min(end, ref_end - slip_margin))
+        {
+            char const b = ref_at(p);
+            std::int64_t q = p + 1;
+            while (q < ref_end && ref_at(q) == b)
+                ++q;
+            std::int64_t const run = q - p;
+            if (run >= static_cast<std::int64_t>(std::max(t_.repeats.min_length, slippage_bin_start[0])) &&
+                hmm_code(b) < hmm_n && q + slip_margin <= ref_end)
+            {
+                slip_changes_.clear();
+                while (first < reads.size() && reads[first].pos + span < p)
+                    ++first;
+                for (auto it = reads.begin() + static_cast<std::ptrdiff_t>(first); it != reads.end() && it->pos <= p - slip_margin; ++it)
+                    if (it->end >= q + slip_margin && it->mapq >= 20 && !(p >= it->mate_overlap_beg && p < it->mate_overlap_end))
+                        slip_changes_.push_back(length_change(*it, p, q));
+                std::sort(slip_changes_.begin(), slip_changes_.end());
+                double const n = static_cast<double>(slip_changes_.size());
+                std::size_t slips = 0, most = 0;
+                for (std::size_t i = 0; i < slip_changes_.size();)
+                {
+                    std::size_t k = i;
+                    while (k < slip_changes_.size() && slip_changes_[k] == slip_changes_[i])
+                        ++k;
+                    if (slip_changes_[i] != 0)
+                        slips += k - i, most = std::max(most, k - i);
+                    i = k;
+                }
+                if (n > 0 && !(most >= 2 && static_cast<double>(most) >= t_.repeats.variant_fraction * n))
+                {
+                    std::size_t const bin = slippage_bin(static_cast<std::size_t>(run));
+                    c.reads[bin] += n;
+                    c.slips[bin] += static_cast<double>(slips);
+                }
+            }
+            p = q;
+        }
+        return c;
+    }
+
     //! Realigns the reads inside the (merged) windows of the candidate indel sites (realign.hpp), so that the
     //! candidates and SNP columns do not depend on the mapper's gap placement. True when a read changed.
     bool realign_windows(std::vector<aligned_read> & reads, std::vector<indel_site> const & sites)
@@ -734,9 +814,15 @@ private:
         std::size_t const n_hap = alts.size() + 1;
         std::size_t const n_all = n_hap + (gvcf ? 1 : 0);
         ll_.assign(segs_.size() * n_all, -std::numeric_limits<double>::infinity());
+        pairhmm_params hmm = t_.hmm;
         for (std::size_t h = 0; h < haps_.size(); ++h)
         {
-            pairhmm_forward(haps_[h], segs_, t_.hmm, ws_, hmm_out_);
+            if (t_.repeat_aware_gaps)
+            {
+                repeat_gap_open(haps_[h], slippage_, t_.repeats, t_.hmm.gap_open, t_.hmm.gap_extend, gap_open_at_);
+                hmm.gap_open_at = gap_open_at_.data();
+            }
+            pairhmm_forward(haps_[h], segs_, hmm, ws_, hmm_out_);
             for (std::size_t s = 0; s < segs_.size(); ++s)
             {
                 double & v = ll_[s * n_all + hap_allele_[h]];
@@ -845,10 +931,14 @@ private:
     std::vector<pairhmm_read> segs_;
     std::vector<std::uint8_t> seg_mapq_;
     std::vector<double> ll_, hmm_out_;
+    std::vector<float> gap_open_at_; //!< per haplotype position (repeat_aware_gaps)
+    slippage_table slippage_;        //!< the chunk's homopolymer slip rates (repeat_aware_gaps)
     std::vector<std::uint8_t> near_indel_; //!< per position of the called range: next to a candidate indel
     pairhmm_workspace ws_;
     window_realigner realigner_;
     static constexpr std::int64_t max_read_span = 4096; //!< reads starting further left of a window are not visited
+    static constexpr std::int64_t slip_margin = 2; //!< aligned bases each side of a homopolymer a counted read needs
+    std::vector<std::int64_t> slip_changes_;
     std::vector<std::uint32_t> snp_counts_; //!< base counts per position of an indel window
     static constexpr std::size_t max_window_events = 4;
     static constexpr std::int64_t max_repeat_extension = 100; //!< repeat bases added to an indel window per side at most

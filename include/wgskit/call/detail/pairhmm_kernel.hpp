@@ -1,7 +1,10 @@
 // Pair-HMM forward algorithm (read against haplotype): the probability of a read given a candidate haplotype,
 // summed over every alignment, global in the read and local in the haplotype (free start and end), as in GATK's
 // PairHMM. States M (match/mismatch, emission from the base quality), I (read base not in the haplotype) and D
-// (haplotype base skipped); gap open / extend probabilities are constant per call.
+// (haplotype base skipped); the gap extend probability is constant per call, the gap open probability is constant
+// or given per haplotype position (the column of the M state the gap leaves: a deletion of base j + 1 or an
+// insertion after base j opens with gap_open_at[j], 0-based), which is how a tandem repeat's higher slippage
+// rate enters (repeat_model.hpp).
 //
 // Float with a scaling constant (2^120 / haplotype length) for speed; a read whose float result falls below
 // min_float_result (underflow threatens precision) is recomputed in double (scale 2^1020 / length).
@@ -31,6 +34,9 @@ struct pairhmm_params
 {
     float gap_open{3.1622776e-5f}; //!< M -> I and M -> D (Q45)
     float gap_extend{0.1f};        //!< I -> I and D -> D (Q10)
+    //! Per haplotype position (hap_len values, each in (0, 0.5)): the gap open probability out of the M state at
+    //! that base; nullptr: gap_open everywhere.
+    float const * gap_open_at{nullptr};
 };
 
 //! One read: codes (0..4) and phred base qualities, length bases.
@@ -45,10 +51,30 @@ inline constexpr std::size_t pairhmm_max_lanes = 16; // float lanes of AVX-512
 inline constexpr float min_float_result = 1e-28f;
 inline constexpr int min_hmm_qual = 6, max_hmm_qual = 60;
 
+//! Floats at the start of the workspace for the per-column gap open and match-continue probabilities (a multiple
+//! of 16, so what follows stays 64-byte aligned).
+constexpr std::size_t column_floats(std::size_t hap_len) noexcept { return (2 * (hap_len + 1) + 15) / 16 * 16; }
+
 //! Floats of workspace the kernels need for a haplotype of hap_len and reads up to max_read_len bases.
 constexpr std::size_t pairhmm_workspace_floats(std::size_t hap_len, std::size_t max_read_len) noexcept
 {
-    return pairhmm_max_lanes * (6 * (hap_len + 1) + 3 * (max_read_len + 1) + 4);
+    return column_floats(hap_len) + pairhmm_max_lanes * (6 * (hap_len + 1) + 3 * (max_read_len + 1) + 4);
+}
+
+//! The gap open probability out of the M state at DP column j (1..hap_len; column 0 has no M state).
+inline float gap_open_of(pairhmm_params const & p, std::size_t j) noexcept
+{
+    return p.gap_open_at != nullptr && j > 0 ? p.gap_open_at[j - 1] : p.gap_open;
+}
+
+//! Fills go[j] (gap open out of M at column j) and mm[j] = 1 - 2 go[j] (M -> M) for j = 0..hap_len.
+inline void fill_columns(pairhmm_params const & p, std::uint32_t hap_len, float * go, float * mm) noexcept
+{
+    for (std::size_t j = 0; j <= hap_len; ++j)
+    {
+        go[j] = gap_open_of(p, j);
+        mm[j] = 1.0f - 2.0f * go[j];
+    }
 }
 
 //! Match and mismatch emission probabilities by phred quality (clamped to [min_hmm_qual, max_hmm_qual]).
@@ -95,7 +121,7 @@ inline double pairhmm_double_scalar(std::uint8_t const * hap, std::uint32_t hap_
 {
     if (r.length == 0 || hap_len == 0)
         return 0.0;
-    double const mm = 1.0 - 2.0 * double{p.gap_open}, go = p.gap_open, ge = p.gap_extend, gm = 1.0 - double{p.gap_extend};
+    double const ge = p.gap_extend, gm = 1.0 - double{p.gap_extend};
     std::size_t const w = hap_len + 1;
     double *mp = ws, *ip = ws + w, *dp = ws + 2 * w, *mc = ws + 3 * w, *ic = ws + 4 * w, *dc = ws + 5 * w;
     double const init = double_scale(hap_len);
@@ -111,9 +137,10 @@ inline double pairhmm_double_scalar(std::uint8_t const * hap, std::uint32_t hap_
         for (std::size_t j = 1; j < w; ++j)
         {
             double const prior = b == hap[j - 1] ? pm : px;
-            mc[j] = prior * ((mm * mp[j - 1] + gm * ip[j - 1]) + gm * dp[j - 1]);
+            double const go = gap_open_of(p, j), go_left = gap_open_of(p, j - 1);
+            mc[j] = prior * (((1.0 - 2.0 * go_left) * mp[j - 1] + gm * ip[j - 1]) + gm * dp[j - 1]);
             ic[j] = go * mp[j] + ge * ip[j];
-            dc[j] = go * mc[j - 1] + ge * dc[j - 1];
+            dc[j] = go_left * mc[j - 1] + ge * dc[j - 1];
         }
         std::swap(mp, mc), std::swap(ip, ic), std::swap(dp, dc);
     }
@@ -140,8 +167,12 @@ inline double finish_float(float acc, std::uint32_t hap_len) noexcept
 inline void pairhmm_forward_scalar(std::uint8_t const * hap, std::uint32_t hap_len, pairhmm_read const * reads,
                                    std::size_t n, pairhmm_params const & p, float * ws, double * out) noexcept
 {
-    float const mm = 1.0f - 2.0f * p.gap_open, go = p.gap_open, ge = p.gap_extend, gm = 1.0f - p.gap_extend;
+    float const ge = p.gap_extend, gm = 1.0f - p.gap_extend;
     std::size_t const w = hap_len + 1;
+    float * const go = ws;
+    float * const mm = ws + w;
+    fill_columns(p, hap_len, go, mm);
+    ws += column_floats(hap_len);
     for (std::size_t r = 0; r < n; ++r)
     {
         pairhmm_read const & rd = reads[r];
@@ -163,9 +194,9 @@ inline void pairhmm_forward_scalar(std::uint8_t const * hap, std::uint32_t hap_l
             for (std::size_t j = 1; j < w; ++j)
             {
                 float const prior = b == hap[j - 1] ? pm : px;
-                mc[j] = prior * ((mm * mp[j - 1] + gm * ip[j - 1]) + gm * dp[j - 1]);
-                ic[j] = go * mp[j] + ge * ip[j];
-                dc[j] = go * mc[j - 1] + ge * dc[j - 1];
+                mc[j] = prior * ((mm[j - 1] * mp[j - 1] + gm * ip[j - 1]) + gm * dp[j - 1]);
+                ic[j] = go[j] * mp[j] + ge * ip[j];
+                dc[j] = go[j - 1] * mc[j - 1] + ge * dc[j - 1];
             }
             std::swap(mp, mc), std::swap(ip, ic), std::swap(dp, dc);
         }
@@ -209,9 +240,13 @@ void pairhmm_kernel<Arch>::forward(std::uint8_t const * hap, std::uint32_t hap_l
         std::fill_n(out, n, 0.0);
         return;
     }
-    float const mm = 1.0f - 2.0f * p.gap_open, go = p.gap_open, ge = p.gap_extend, gm = 1.0f - p.gap_extend;
-    fb const vmm(mm), vgo(go), vge(ge), vgm(gm);
+    float const ge = p.gap_extend, gm = 1.0f - p.gap_extend;
+    fb const vge(ge), vgm(gm);
     std::size_t const w = hap_len + 1;
+    float * const go = ws;
+    float * const mm = ws + w;
+    fill_columns(p, hap_len, go, mm);
+    ws += column_floats(hap_len);
     float const init = float_scale(hap_len);
 
     for (std::size_t first = 0; first < n; first += L)
@@ -265,9 +300,9 @@ void pairhmm_kernel<Arch>::forward(std::uint8_t const * hap, std::uint32_t hap_l
                 fb const m_up = fb::load_aligned(mp + j * L), i_up = fb::load_aligned(ip + j * L);
                 fb const d_up = fb::load_aligned(dp + j * L);
                 fb const prior = xsimd::select(b == fb(static_cast<float>(hap[j - 1])), pm, px);
-                fb const m = prior * ((vmm * m_diag + vgm * i_diag) + vgm * d_diag);
-                fb const ins = vgo * m_up + vge * i_up;
-                fb const del = vgo * m_left + vge * d_left;
+                fb const m = prior * ((fb(mm[j - 1]) * m_diag + vgm * i_diag) + vgm * d_diag);
+                fb const ins = fb(go[j]) * m_up + vge * i_up;
+                fb const del = fb(go[j - 1]) * m_left + vge * d_left;
                 m.store_aligned(mc + j * L);
                 ins.store_aligned(ic + j * L);
                 del.store_aligned(dc + j * L);
