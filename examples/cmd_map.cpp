@@ -61,7 +61,7 @@ void register_map(CLI::App & app)
     {
         std::string reference, reads1, reads2, output, read_group;
         unsigned threads = 1;
-        bool interleaved = false, mate_score = false;
+        bool interleaved = false, mate_score = false, huge_pages = true;
         std::size_t batch_pairs = 4000; // 3 batches in flight with 2 threads: peak memory below bwa mem's
     };
     auto opt = std::make_shared<options>();
@@ -72,6 +72,9 @@ void register_map(CLI::App & app)
     cmd->add_flag("--mate-score", opt->mate_score,
                   "Add the ms (mate base-quality score) tag as samtools fixmate -m does, so that 'wgskit sort "
                   "--markdup' can read the output directly");
+    cmd->add_flag("--huge-pages,!--no-huge-pages", opt->huge_pages,
+                  "Copy the index onto transparent huge pages (default; fewer TLB misses) rather than map the file "
+                  "(--no-huge-pages: shared with other processes through the page cache)");
     cmd->add_option("-o,--output", opt->output, "Output file: BAM if it ends in .bam, else SAM (default: SAM on standard output)");
     cmd->add_option("-K,--batch-reads", opt->batch_pairs, "Reads (pairs) a batch; the insert size is estimated per batch")
         ->check(CLI::Range(std::size_t{100}, std::size_t{10000000}));
@@ -90,6 +93,7 @@ void register_map(CLI::App & app)
                                            "' first"};
         fm::load_options lo;
         lo.verify_checksums = false;
+        lo.huge_pages = opt->huge_pages;
         auto const index = fm::fmd_index::load(index_path, lo);
 
         map::map_options mo;

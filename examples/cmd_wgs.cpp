@@ -36,6 +36,8 @@ void register_wgs(CLI::App & app)
         ->check(CLI::Range(std::size_t{100}, std::size_t{10000000}));
     cmd->add_option("-k,--kmer", opt->kmer_k, "k of the k-mer spectrum (0: none)")->check(CLI::Range(0, 31));
     cmd->add_option("--regions", opt->regions, "Calling regions (chr, chr:beg-end; comma-separated)");
+    cmd->add_flag("--huge-pages,!--no-huge-pages", opt->huge_pages,
+                  "Mapper's index copied onto transparent huge pages (default) rather than mapped from the file");
     cmd->add_flag("--force", opt->force, "Rerun every step, even those whose outputs are complete");
     cmd->add_flag("--plain-progress", *plain, "Timestamped progress lines even on a terminal");
     cmd->add_option("--encrypt-to", *recipients,

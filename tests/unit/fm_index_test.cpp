@@ -195,7 +195,13 @@ TEST_CASE("index file round trip and rejection of broken files", "[fm]")
     idx.save(path);
     REQUIRE(std::filesystem::file_size(path) == idx.size_bytes());
 
-    auto const loaded = fm::fmd_index::load(path);
+    // Both ways of loading: the file mapping and the private copy on huge pages.
+    bool const huge_pages = GENERATE(false, true);
+    fm::load_options lo;
+    lo.huge_pages = huge_pages;
+    INFO("huge_pages " << huge_pages);
+    auto const loaded = fm::fmd_index::load(path, lo);
+    REQUIRE(loaded.size_bytes() == idx.size_bytes());
     REQUIRE(loaded.reference_checksum() == idx.reference_checksum());
     REQUIRE(loaded.contig_count() == ref.size());
     auto const stand_in = indexed_text(ref);
@@ -221,7 +227,7 @@ TEST_CASE("index file round trip and rejection of broken files", "[fm]")
     auto const rejected_with = [&](std::string const & p, std::string const & what) {
         try
         {
-            (void)fm::fmd_index::load(p);
+            (void)fm::fmd_index::load(p, lo);
         }
         catch (parse_error const & e)
         {
@@ -265,7 +271,7 @@ TEST_CASE("index file round trip and rejection of broken files", "[fm]")
     }
     SECTION("missing file")
     {
-        REQUIRE_THROWS_AS(fm::fmd_index::load((dir / "absent.wgsx").string()), io_error);
+        REQUIRE_THROWS_AS(fm::fmd_index::load((dir / "absent.wgsx").string(), lo), io_error);
     }
     std::filesystem::remove_all(dir);
 }

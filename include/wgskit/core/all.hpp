@@ -4,4 +4,5 @@
 #include <wgskit/core/atomic_file.hpp>
 #include <wgskit/core/batch_pipeline.hpp>
 #include <wgskit/core/exception.hpp>
+#include <wgskit/core/huge_pages.hpp>
 #include <wgskit/core/platform.hpp>

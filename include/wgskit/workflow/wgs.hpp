@@ -73,6 +73,7 @@ struct wgs_options
     unsigned kmer_k = 21;                         //!< 0: no k-mer spectrum
     std::string regions;                          //!< calling regions (empty: whole genome)
     bool force = false;                           //!< rerun every step even when its outputs are valid
+    bool huge_pages = true;                       //!< mapper's index on huge pages (fm::load_options::huge_pages)
 };
 
 struct wgs_outputs
@@ -297,6 +298,7 @@ inline nlohmann::ordered_json align_sort_markdup(wgs_options const & opt, std::f
 {
     fm::load_options lo;
     lo.verify_checksums = false; // ensure_index has just loaded (and checked) it, or built it
+    lo.huge_pages = opt.huge_pages;
     auto const index = fm::fmd_index::load(index_path.string(), lo);
     map::map_options mo;
     mo.read_group = opt.sample;

@@ -12,7 +12,7 @@
 #include <string_view>
 #include <vector>
 
-#include <wgskit/codec/fastq/detail/huge_pages.hpp>
+#include <wgskit/core/huge_pages.hpp>
 #include <wgskit/core/exception.hpp>
 #include <wgskit/io/detail/char_tables.hpp>
 #include <wgskit/io/input_file.hpp>

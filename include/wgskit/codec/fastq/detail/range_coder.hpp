@@ -17,7 +17,7 @@
 #include <span>
 #include <vector>
 
-#include <wgskit/codec/fastq/detail/huge_pages.hpp>
+#include <wgskit/core/huge_pages.hpp>
 #include <wgskit/core/platform.hpp>
 
 namespace wgskit::codec::fastq::detail
