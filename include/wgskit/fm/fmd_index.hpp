@@ -128,8 +128,9 @@ public:
         return idx;
     }
 
-    //! Maps an index file (or copies it onto huge pages, options.huge_pages). Throws io_error if it cannot be opened, parse_error (naming the file and the section)
-    //! if it is truncated, corrupted, or of another format or version.
+    //! Maps an index file (or copies it onto huge pages: options.huge_pages). Throws io_error if it cannot be
+    //! opened, parse_error (naming the file and the section) if it is truncated, corrupted, or of another format
+    //! or version.
     static fmd_index load(std::string const & path, load_options const & options = {})
     {
         fmd_index idx;
