@@ -189,7 +189,9 @@ TEST_CASE("index file round trip and rejection of broken files", "[fm]")
     std::mt19937_64 rng{Catch::rngSeed() + 15};
     auto const ref = random_reference(rng, 3, 2000);
     auto const idx = fm::fmd_index::build(as_input(ref));
-    auto const dir = std::filesystem::temp_directory_path() / ("wgskit_fm_test_" + std::to_string(rng()));
+    // Its own folder per process and run: ctest runs this executable once per ISA in parallel, with the same seed.
+    auto const dir = std::filesystem::temp_directory_path() /
+                     ("wgskit_fm_test_" + std::to_string(rng()) + "_" + std::to_string(std::random_device{}()));
     std::filesystem::create_directories(dir);
     std::string const path = (dir / "ref.fa.wgsx").string();
     idx.save(path);
