@@ -116,6 +116,33 @@ TEST_CASE("rans nx16 round trips every flag combination", "[rans]")
     CHECK_THROWS_AS(rans::compress(in, rans::stripe | rans::stripe_ways(1)), invalid_argument);
 }
 
+TEST_CASE("rans nx16 order-1 4-way decoding with and without a table for every context", "[rans]")
+{
+    // The 4-way order-1 decoder has a fast loop for complete table sets and a checked one for a symbol that never
+    // precedes another (here the final 'z': no table), each with branch-free renormalisation (over a bit a
+    // symbol) and with a branch (well-compressed data); htscodecs' streams add 10-bit tables.
+    std::mt19937_64 rng{17};
+    for (bool high_entropy : {true, false})
+        for (bool final_symbol_alone : {false, true})
+        {
+            INFO("high entropy " << high_entropy << " final symbol alone " << final_symbol_alone);
+            bytes in(20001);
+            for (auto & c : in)
+                c = static_cast<std::uint8_t>(high_entropy ? 'A' + rng() % 16 : (rng() % 50 ? 'A' : 'B'));
+            if (final_symbol_alone)
+                in.back() = 'z';
+            REQUIRE(rans::decompress(rans::compress(in, rans::order1)) == in);
+#if defined(WGSKIT_HAVE_HTSCODECS)
+            unsigned size = 0;
+            unsigned char * c = rans_compress_4x16(in.data(), static_cast<unsigned>(in.size()), &size, 1);
+            REQUIRE(c != nullptr);
+            bytes const theirs(c, c + size);
+            std::free(c);
+            CHECK(rans::decompress(theirs) == in);
+#endif
+        }
+}
+
 TEST_CASE("rans nx16 compresses real qualities", "[rans]")
 {
     bytes const q = sample("qualities", 100000, 3);

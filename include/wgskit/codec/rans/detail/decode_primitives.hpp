@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 
 namespace wgskit::codec::rans::detail
 {
@@ -14,12 +15,22 @@ namespace wgskit::codec::rans::detail
 inline constexpr std::uint32_t state_lower_bound = 1u << 15;
 inline constexpr unsigned order0_bits = 12;
 
+//! An empty asm that claims to change v: the compiler can no longer re-associate the arithmetic around it.
+WGSKIT_ALWAYS_INLINE void keep_in_register([[maybe_unused]] std::uint32_t & v) noexcept
+{
+#if defined(__GNUC__)
+    asm("" : "+r"(v));
+#endif
+}
+
 //! Per cumulative-frequency slot: symbol | (slot - start) << 8 | (freq - 1) << 20. The frequency on top and
 //! f * q = (f - 1) * q + q keep the chain from the table load to the new state at a shift, a multiply and an add.
 WGSKIT_ALWAYS_INLINE std::uint32_t decode_step(std::uint32_t x, std::uint32_t slot, unsigned bits) noexcept
 {
     std::uint32_t const q = x >> bits;
-    return (slot >> 20) * q + (q + ((slot >> 8) & 0xfffu));
+    std::uint32_t base = q + ((slot >> 8) & 0xfffu);
+    keep_in_register(base); // else GCC adds q and the bias to the product one after the other
+    return (slot >> 20) * q + base;
 }
 
 //! Reads 16 bits into x when it fell below L. False when the stream has no more words.
@@ -34,47 +45,60 @@ WGSKIT_ALWAYS_INLINE bool renormalise(std::uint32_t & x, std::uint8_t const *& p
     return true;
 }
 
-//! renormalise() for when the caller knows two more bytes are there; branch-free.
+//! renormalise() for when the caller knows two more bytes are there; branch-free: the state and the input
+//! position both move by conditional moves on one compare (GCC turns ?: on this data-dependent compare into a
+//! branch, and the arithmetic forms into a longer chain; the decoders are bound by this chain and by their
+//! instruction count).
 WGSKIT_ALWAYS_INLINE void renormalise_unchecked(std::uint32_t & x, std::uint8_t const *& p) noexcept
 {
+    std::uint16_t word; // little-endian (platform.hpp); one 16-bit load, which GCC does not make of two bytes here
+    std::memcpy(&word, p, 2);
+    std::uint32_t const renormed = (x << 16) | word;
+#if defined(__x86_64__) && defined(__GNUC__)
+    std::uint8_t const * next;
+    asm("cmpl %[bound], %[x]\n\t"
+        "cmovb %[renormed], %[x]\n\t"
+        "leaq 2(%[p]), %[next]\n\t" // lea leaves the flags alone
+        "cmovb %[next], %[p]"
+        : [x] "+r"(x), [p] "+r"(p), [next] "=&r"(next)
+        : [renormed] "r"(renormed), [bound] "i"(state_lower_bound)
+        : "cc");
+#else
     bool const renorm = x < state_lower_bound;
-    std::uint32_t const word = p[0] | (std::uint32_t{p[1]} << 8);
-    x = renorm ? (x << 16) | word : x;
+    x = renorm ? renormed : x;
     p += renorm ? 2 : 0;
+#endif
 }
 
-//! Renormalises the N states of a round (state order) when the caller knows 2 N more bytes are there. Four
-//! states at a time take their words from one 8-byte load, so the input position no longer waits for a load
-//! per state. Branchless for data of more than a bit a symbol (names), where a branch on "needs a word"
-//! mispredicts often; on well-compressed data (qualities) the predictable branch is cheaper.
+//! Renormalises the N states of a round (state order) when the caller knows 2 N more bytes are there.
+//! Branchless (state by state, renormalise_unchecked) for data of more than a bit a symbol (names), where a
+//! branch on "needs a word" mispredicts often. On well-compressed data (qualities) the predictable branch is
+//! cheaper; there four states at a time take their words from one 8-byte load, so the input position does not
+//! wait for a load per state.
 template <unsigned N, bool Branchless>
 WGSKIT_ALWAYS_INLINE void renormalise_round(std::uint32_t * x, std::uint8_t const *& p) noexcept
 {
     static_assert(N % 4 == 0);
-    for (unsigned g = 0; g < N; g += 4)
-    {
-        std::uint64_t words = 0;
-        for (unsigned b = 0; b < 8; ++b) // one little-endian load
-            words |= std::uint64_t{p[b]} << (8 * b);
-        unsigned taken = 0;
-        for (unsigned j = g; j < g + 4; ++j)
+    if constexpr (Branchless)
+        for (unsigned j = 0; j < N; ++j)
+            renormalise_unchecked(x[j], p);
+    else
+        for (unsigned g = 0; g < N; g += 4)
         {
-            if constexpr (Branchless)
+            std::uint64_t words = 0;
+            for (unsigned b = 0; b < 8; ++b) // one little-endian load
+                words |= std::uint64_t{p[b]} << (8 * b);
+            unsigned taken = 0;
+            for (unsigned j = g; j < g + 4; ++j)
             {
-                // Arithmetic rather than ?:, which GCC compiles back into a branch.
-                std::uint32_t const need = x[j] < state_lower_bound;
-                std::uint32_t const word = static_cast<std::uint32_t>(words >> (16 * taken)) & (0u - need) & 0xffffu;
-                x[j] = (x[j] << (16 * need)) | word;
-                taken += need;
+                if (x[j] < state_lower_bound)
+                {
+                    x[j] = (x[j] << 16) | (static_cast<std::uint32_t>(words >> (16 * taken)) & 0xffffu);
+                    ++taken;
+                }
             }
-            else if (x[j] < state_lower_bound)
-            {
-                x[j] = (x[j] << 16) | (static_cast<std::uint32_t>(words >> (16 * taken)) & 0xffffu);
-                ++taken;
-            }
+            p += 2 * taken;
         }
-        p += 2 * taken;
-    }
 }
 
 //! Whether the branch-free renormalisation pays: more than a bit a symbol (coded bytes for len symbols).

@@ -564,6 +564,76 @@ decode_status decode_order1_states(std::uint32_t const * slots, std::uint32_t co
     return local.finish(decode_status::ok);
 }
 
+//! The 4-way order-1 rounds with each state and context in a named variable and the table size a constant:
+//! in arrays indexed by state, GCC kept them on the stack (the byte stores to out may alias them) or in vector
+//! registers, both on the decoder's dependency chain. Stops at the end of the input's whole rounds or, when
+//! CheckContext (the table set is incomplete), before a round that meets a context without a table; returns the
+//! rounds done (state j wrote out[j * region + i] for i below it).
+template <unsigned Bits, bool Branchless, bool CheckContext>
+std::size_t decode_order1_x4_rounds(std::uint32_t const * slots, std::uint32_t const * context_base, std::uint32_t * x,
+                                    std::uint8_t * last, std::uint8_t const *& p, std::uint8_t const * end,
+                                    std::size_t region, std::uint8_t * out) noexcept
+{
+    constexpr std::uint32_t mask = (1u << Bits) - 1;
+    std::uint32_t x0 = x[0], x1 = x[1], x2 = x[2], x3 = x[3];
+    std::uint32_t c0 = last[0], c1 = last[1], c2 = last[2], c3 = last[3];
+    std::uint8_t const * q = p;
+    auto const renormalise = [&q](std::uint32_t & s) {
+        if constexpr (Branchless)
+            renormalise_unchecked(s, q);
+        else if (s < state_lower_bound)
+        {
+            std::uint16_t word;
+            std::memcpy(&word, q, 2);
+            s = (s << 16) | word;
+            q += 2;
+        }
+    };
+    // o: state 0's next output; state j's is o + j * region. Few registers stay free: no end check in the loop.
+    std::uint8_t * o = out;
+    std::uint8_t * const o_end = out + region;
+    while (o < o_end)
+    {
+        // A round reads at most 8 bytes, so this many rounds cannot run past the input's end.
+        std::size_t const safe = std::min(static_cast<std::size_t>(end - q) / 8, static_cast<std::size_t>(o_end - o));
+        if (safe == 0)
+            break;
+        for (std::uint8_t * const stop = o + safe; o < stop; ++o)
+        {
+            if constexpr (CheckContext)
+                if (((context_base[c0] == no_context_table) | (context_base[c1] == no_context_table) |
+                     (context_base[c2] == no_context_table) | (context_base[c3] == no_context_table)) != 0)
+                    [[unlikely]] goto done;
+            std::uint32_t const s0 = slots[(c0 << Bits) + (x0 & mask)];
+            std::uint32_t const s1 = slots[(c1 << Bits) + (x1 & mask)];
+            std::uint32_t const s2 = slots[(c2 << Bits) + (x2 & mask)];
+            std::uint32_t const s3 = slots[(c3 << Bits) + (x3 & mask)];
+            o[0] = static_cast<std::uint8_t>(s0);
+            o[region] = static_cast<std::uint8_t>(s1);
+            o[2 * region] = static_cast<std::uint8_t>(s2);
+            o[3 * region] = static_cast<std::uint8_t>(s3);
+            c0 = s0 & 0xffu;
+            c1 = s1 & 0xffu;
+            c2 = s2 & 0xffu;
+            c3 = s3 & 0xffu;
+            x0 = decode_step(x0, s0, Bits);
+            x1 = decode_step(x1, s1, Bits);
+            x2 = decode_step(x2, s2, Bits);
+            x3 = decode_step(x3, s3, Bits);
+            renormalise(x0);
+            renormalise(x1);
+            renormalise(x2);
+            renormalise(x3);
+        }
+    }
+done:
+    x[0] = x0, x[1] = x1, x[2] = x2, x[3] = x3;
+    last[0] = static_cast<std::uint8_t>(c0), last[1] = static_cast<std::uint8_t>(c1);
+    last[2] = static_cast<std::uint8_t>(c2), last[3] = static_cast<std::uint8_t>(c3);
+    p = q;
+    return static_cast<std::size_t>(o - out);
+}
+
 inline decode_status decode_order1(byte_reader & in, std::size_t len, unsigned n_states, std::uint8_t * out)
 {
     if (len == 0)
@@ -591,10 +661,27 @@ inline decode_status decode_order1(byte_reader & in, std::size_t len, unsigned n
         });
         st = decode_order1_states<32, true>(slots.get(), context_base.data(), bits, x, last, p, end, done, len, out);
     }
-    else if (renormalise_branchless(static_cast<std::size_t>(end - p), len))
-        st = decode_order1_states<4, true>(slots.get(), context_base.data(), bits, x, last, p, end, 0, len, out);
     else
-        st = decode_order1_states<4, false>(slots.get(), context_base.data(), bits, x, last, p, end, 0, len, out);
+    {
+        // Whole rounds in the specialised loop, then the generic code from where it stopped (the end of the
+        // input, or a context without a table, which the generic code reports).
+        bool const branchless = renormalise_branchless(static_cast<std::size_t>(end - p), len);
+        auto const rounds = [&]<unsigned Bits, bool Branchless>() {
+            return complete ? decode_order1_x4_rounds<Bits, Branchless, false>(slots.get(), context_base.data(), x,
+                                                                               last, p, end, len / 4, out)
+                            : decode_order1_x4_rounds<Bits, Branchless, true>(slots.get(), context_base.data(), x,
+                                                                              last, p, end, len / 4, out);
+        };
+        std::size_t done = 0;
+        if (bits == 12)
+            done = branchless ? rounds.template operator()<12, true>() : rounds.template operator()<12, false>();
+        else
+            done = branchless ? rounds.template operator()<10, true>() : rounds.template operator()<10, false>();
+        st = branchless ? decode_order1_states<4, true>(slots.get(), context_base.data(), bits, x, last, p, end, done,
+                                                        len, out)
+                        : decode_order1_states<4, false>(slots.get(), context_base.data(), bits, x, last, p, end,
+                                                         done, len, out);
+    }
     if (st != decode_status::ok)
         return st;
     std::span<std::uint8_t const> rest;
