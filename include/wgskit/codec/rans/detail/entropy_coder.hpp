@@ -279,12 +279,28 @@ void encode_order1_x4(std::span<std::uint8_t const> in, encoder_symbol const * t
     std::size_t const region = len / 4;
     for (std::size_t p = len; p-- > region * 4;)
         encode_symbol<Branchless>(x[3], ptr, tables[(p == 0 ? 0 : in[p - 1]) * 256 + in[p]]);
-    for (std::size_t i = region; i-- > 0;)
-        for (unsigned j = 4; j-- > 0;)
-        {
-            std::size_t const p = j * region + i;
-            encode_symbol<Branchless>(x[j], ptr, tables[(i == 0 ? 0 : in[p - 1]) * 256 + in[p]]);
-        }
+    // The states in named variables (as an array GCC keeps them in memory, on the dependency chain); the first
+    // round, in context 0, on its own.
+    std::uint32_t x0 = x[0], x1 = x[1], x2 = x[2], x3 = x[3];
+    std::uint8_t const * const r0 = in.data();
+    std::uint8_t const * const r1 = r0 + region;
+    std::uint8_t const * const r2 = r1 + region;
+    std::uint8_t const * const r3 = r2 + region;
+    for (std::size_t i = region; i-- > 1;)
+    {
+        encode_symbol<Branchless>(x3, ptr, tables[r3[i - 1] * 256 + r3[i]]);
+        encode_symbol<Branchless>(x2, ptr, tables[r2[i - 1] * 256 + r2[i]]);
+        encode_symbol<Branchless>(x1, ptr, tables[r1[i - 1] * 256 + r1[i]]);
+        encode_symbol<Branchless>(x0, ptr, tables[r0[i - 1] * 256 + r0[i]]);
+    }
+    if (region > 0)
+    {
+        encode_symbol<Branchless>(x3, ptr, tables[r3[0]]);
+        encode_symbol<Branchless>(x2, ptr, tables[r2[0]]);
+        encode_symbol<Branchless>(x1, ptr, tables[r1[0]]);
+        encode_symbol<Branchless>(x0, ptr, tables[r0[0]]);
+    }
+    x[0] = x0, x[1] = x1, x[2] = x2, x[3] = x3;
     local.ptr = ptr;
     local.write_back();
 }
