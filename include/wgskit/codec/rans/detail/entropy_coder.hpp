@@ -642,7 +642,7 @@ std::size_t decode_order1_x4_rounds(std::uint32_t const * slots, std::uint32_t c
             renormalise(x3);
         }
     }
-done:
+[[maybe_unused]] done: // the exit on a context without a table
     x[0] = x0, x[1] = x1, x[2] = x2, x[3] = x3;
     last[0] = static_cast<std::uint8_t>(c0), last[1] = static_cast<std::uint8_t>(c1);
     last[2] = static_cast<std::uint8_t>(c2), last[3] = static_cast<std::uint8_t>(c3);
