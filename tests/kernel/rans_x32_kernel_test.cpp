@@ -113,7 +113,7 @@ decoded1 run1(std::vector<std::uint8_t> const & data, damage const & d, Decode &
     std::vector<std::uint32_t> slots(rd::order1_slots);
     std::array<std::uint32_t, 256> context_base;
     bool complete = false;
-    REQUIRE(rd::read_frequencies1(in, bits, slots.data(), context_base, complete) == rd::decode_status::ok);
+    REQUIRE(rd::read_frequencies1(in, bits, rd::packed_slots{slots.data()}, context_base, complete) == rd::decode_status::ok);
     if (d.drop_context >= 0)
     {
         context_base[static_cast<std::size_t>(d.drop_context)] = rd::no_context_table;

@@ -14,6 +14,7 @@
 #include <cstring>
 #include <memory>
 #include <span>
+#include <type_traits>
 #include <vector>
 
 #include <wgskit/codec/rans/detail/byte_stream.hpp>
@@ -424,6 +425,116 @@ decode_status decode_order0_states(std::uint32_t const * table, std::uint32_t * 
     return local.finish(decode_status::ok);
 }
 
+//! Decoder tables, one entry per cumulative-frequency slot, in two layouts. Both build a table of 2^bits slots
+//! at base from the frequencies f and take one decoding step from slot index: step() updates x and returns the
+//! symbol.
+//!
+//! packed_slots: one 32-bit word a slot (decoder_table's symbol | (slot - start) << 8 | (freq - 1) << 20), what the
+//! 32-way kernel gathers, one per lane.
+struct packed_slots
+{
+    std::uint32_t * slots;
+
+    void build(std::uint32_t base, frequencies const & f) const { build_decoder_table(f, slots + base); }
+
+    WGSKIT_ALWAYS_INLINE std::uint32_t step(std::uint32_t & x, std::uint32_t index, unsigned bits) const noexcept
+    {
+        std::uint32_t const slot = slots[index];
+        x = decode_step(x, slot, bits);
+        return slot & 0xffu;
+    }
+};
+
+//! split_slots: the fields in three arrays, as in htscodecs' 4-way decoder. The multiply's operand comes straight
+//! from a 16-bit load and no shift or mask extracts a field, which shortens the chain from one state to the next
+//! by a cycle and the scalar loops by two instructions a symbol. The arrays sit at fixed offsets from one pointer
+//! (Slots a constant), so the loops keep one register for them, not three.
+template <std::size_t Slots>
+struct split_slots
+{
+    std::uint16_t * data; // freq[Slots], then bias[Slots] (slot - start), then symbol bytes[Slots]
+
+    void build(std::uint32_t base, frequencies const & f) const
+    {
+        std::uint32_t start = base;
+        for (std::uint32_t s = 0; s < 256; ++s)
+        {
+            for (std::uint32_t k = 0; k < f[s]; ++k)
+            {
+                data[start + k] = static_cast<std::uint16_t>(f[s]);
+                data[Slots + start + k] = static_cast<std::uint16_t>(k);
+                reinterpret_cast<std::uint8_t *>(data + 2 * Slots)[start + k] = static_cast<std::uint8_t>(s);
+            }
+            start += f[s];
+        }
+    }
+
+    WGSKIT_ALWAYS_INLINE std::uint32_t step(std::uint32_t & x, std::uint32_t index, unsigned bits) const noexcept
+    {
+        x = data[index] * (x >> bits) + data[Slots + index];
+        return reinterpret_cast<std::uint8_t const *>(data + 2 * Slots)[index];
+    }
+};
+
+//! Storage for split_slots<Slots>.
+template <std::size_t Slots>
+struct split_slot_storage
+{
+    std::unique_ptr<std::uint16_t[]> data{new std::uint16_t[2 * Slots + (Slots + 1) / 2]};
+
+    split_slots<Slots> view() const { return {data.get()}; }
+};
+
+//! Order-0 decoding with 4 states (named variables, as in the order-1 loop), then the careful tail.
+template <bool Branchless>
+decode_status decode_order0_x4(split_slots<std::size_t{1} << order0_bits> const t, std::uint32_t * states, std::uint8_t const *& in_ptr,
+                               std::uint8_t const * end, std::size_t len, std::uint8_t * out)
+{
+    constexpr std::uint32_t mask = (1u << order0_bits) - 1;
+    auto const step = [&t](std::uint32_t & x, std::uint8_t & symbol) {
+        symbol = static_cast<std::uint8_t>(t.step(x, x & mask, order0_bits));
+    };
+    std::uint8_t const * p = in_ptr;
+    auto const renormalise_state = [&p](std::uint32_t & x) {
+        if constexpr (Branchless)
+            renormalise_unchecked(x, p);
+        else if (x < state_lower_bound)
+        {
+            std::uint16_t word;
+            std::memcpy(&word, p, 2);
+            x = (x << 16) | word;
+            p += 2;
+        }
+    };
+    std::uint32_t x0 = states[0], x1 = states[1], x2 = states[2], x3 = states[3];
+    std::size_t i = 0;
+    for (; i + 4 <= len && end - p >= 8; i += 4)
+    {
+        step(x0, out[i]);
+        step(x1, out[i + 1]);
+        step(x2, out[i + 2]);
+        step(x3, out[i + 3]);
+        renormalise_state(x0);
+        renormalise_state(x1);
+        renormalise_state(x2);
+        renormalise_state(x3);
+    }
+    std::uint32_t x[4] = {x0, x1, x2, x3};
+    decode_status st = decode_status::ok;
+    for (unsigned j = 0; i < len; ++i, j = (j + 1) & 3u)
+    {
+        step(x[j], out[i]);
+        if (!renormalise(x[j], p, end))
+        {
+            st = decode_status::truncated;
+            break;
+        }
+    }
+    std::copy_n(x, 4, states);
+    in_ptr = p;
+    return st;
+}
+
 //! Order-0 decoding of len symbols with N states from the rest of in (everything left belongs to it).
 inline decode_status decode_order0(byte_reader & in, std::size_t len, unsigned n_states, std::uint8_t * out)
 {
@@ -432,8 +543,6 @@ inline decode_status decode_order0(byte_reader & in, std::size_t len, unsigned n
     frequencies f;
     if (auto st = read_frequencies0(in, f, order0_bits); st != decode_status::ok)
         return st;
-    auto table = std::make_unique<decoder_table>();
-    build_decoder_table(f, table->data());
     std::uint32_t x[32];
     if (auto st = read_states(in, x, n_states); st != decode_status::ok)
         return st;
@@ -442,15 +551,22 @@ inline decode_status decode_order0(byte_reader & in, std::size_t len, unsigned n
     decode_status st;
     if (n_states == 32)
     {
+        auto table = std::make_unique<decoder_table>();
+        build_decoder_table(f, table->data());
         // The 32-way rounds are the SIMD kernel's; the tail (and rounds it left) the scalar code's.
         std::size_t const done = simd::dispatch<rans_x32_kernel>(
             [&](auto kernel) { return kernel.decode_order0(table->data(), x, p, end, len, out); });
         st = decode_order0_states<32, true>(table->data(), x, p, end, done, len, out);
     }
-    else if (renormalise_branchless(static_cast<std::size_t>(end - p), len))
-        st = decode_order0_states<4, true>(table->data(), x, p, end, 0, len, out);
     else
-        st = decode_order0_states<4, false>(table->data(), x, p, end, 0, len, out);
+    {
+        split_slot_storage<std::size_t{1} << order0_bits> const storage;
+        auto const table = storage.view();
+        table.build(0, f);
+        st = renormalise_branchless(static_cast<std::size_t>(end - p), len)
+                 ? decode_order0_x4<true>(table, x, p, end, len, out)
+                 : decode_order0_x4<false>(table, x, p, end, len, out);
+    }
     if (st != decode_status::ok)
         return st;
     std::span<std::uint8_t const> rest;
@@ -464,8 +580,9 @@ inline constexpr std::size_t order1_slots = std::size_t{256} << order1_bits;
 //! Reads an order-1 table into per-context decoder tables: context c's at slots + (c << bits), context_base[c]
 //! = c << bits, or no_context_table for a context without one (its slots are left as they were). slots: room for
 //! order1_slots entries. complete: whether every context decoding can reach (0 and the alphabet) has a table.
-inline decode_status read_frequencies1(byte_reader & in, unsigned & bits, std::uint32_t * slots,
-                                       std::array<std::uint32_t, 256> & context_base, bool & complete)
+template <typename Table>
+decode_status read_frequencies1(byte_reader & in, unsigned & bits, Table const & table,
+                                std::array<std::uint32_t, 256> & context_base, bool & complete)
 {
     std::uint32_t header;
     if (!in.u8(header))
@@ -521,7 +638,7 @@ inline decode_status read_frequencies1(byte_reader & in, unsigned & bits, std::u
         if (!scale_to_total(f, bits))
             return decode_status::bad_frequencies;
         context_base[ctx] = static_cast<std::uint32_t>(ctx) << bits;
-        build_decoder_table(f, slots + context_base[ctx]);
+        table.build(context_base[ctx], f);
     }
     complete = context_base[0] != no_context_table;
     for (int ctx = 0; ctx < 256; ++ctx)
@@ -532,8 +649,8 @@ inline decode_status read_frequencies1(byte_reader & in, unsigned & bits, std::u
 }
 
 //! Finishes order-1 decoding from round i (state j writes out[j * region + i], in context last[j]).
-template <unsigned N, bool Branchless>
-decode_status decode_order1_states(std::uint32_t const * slots, std::uint32_t const * context_base, unsigned bits,
+template <unsigned N, bool Branchless, typename Table>
+decode_status decode_order1_states(Table const & table, std::uint32_t const * context_base, unsigned bits,
                                    std::uint32_t * states, std::uint8_t const * last_in, std::uint8_t const *& in_ptr,
                                    std::uint8_t const * end, std::size_t i, std::size_t len, std::uint8_t * out)
 {
@@ -549,10 +666,8 @@ decode_status decode_order1_states(std::uint32_t const * slots, std::uint32_t co
     auto step = [&](unsigned j, std::size_t pos) {
         if (context_base[last[j]] == no_context_table) [[unlikely]]
             return false;
-        std::uint32_t const slot = slots[(last[j] << bits) + (x[j] & mask)];
-        out[pos] = static_cast<std::uint8_t>(slot);
-        last[j] = slot & 0xffu;
-        x[j] = decode_step(x[j], slot, bits);
+        last[j] = table.step(x[j], (last[j] << bits) + (x[j] & mask), bits);
+        out[pos] = static_cast<std::uint8_t>(last[j]);
         return true;
     };
     for (; i < region && static_cast<std::size_t>(end - p) >= 2 * N; ++i)
@@ -585,12 +700,13 @@ decode_status decode_order1_states(std::uint32_t const * slots, std::uint32_t co
 //! registers, both on the decoder's dependency chain. Stops at the end of the input's whole rounds or, when
 //! CheckContext (the table set is incomplete), before a round that meets a context without a table; returns the
 //! rounds done (state j wrote out[j * region + i] for i below it).
-template <unsigned Bits, bool Branchless, bool CheckContext>
-std::size_t decode_order1_x4_rounds(std::uint32_t const * slots, std::uint32_t const * context_base, std::uint32_t * x,
+template <unsigned Bits, bool Branchless, bool CheckContext, typename Table>
+std::size_t decode_order1_x4_rounds(Table const & table_in, std::uint32_t const * context_base, std::uint32_t * x,
                                     std::uint8_t * last, std::uint8_t const *& p, std::uint8_t const * end,
                                     std::size_t region, std::uint8_t * out) noexcept
 {
     constexpr std::uint32_t mask = (1u << Bits) - 1;
+    Table const table = table_in; // a local copy: the byte stores to out could alias the caller's
     std::uint32_t x0 = x[0], x1 = x[1], x2 = x[2], x3 = x[3];
     std::uint32_t c0 = last[0], c1 = last[1], c2 = last[2], c3 = last[3];
     std::uint8_t const * q = p;
@@ -620,22 +736,14 @@ std::size_t decode_order1_x4_rounds(std::uint32_t const * slots, std::uint32_t c
                 if (((context_base[c0] == no_context_table) | (context_base[c1] == no_context_table) |
                      (context_base[c2] == no_context_table) | (context_base[c3] == no_context_table)) != 0)
                     [[unlikely]] goto done;
-            std::uint32_t const s0 = slots[(c0 << Bits) + (x0 & mask)];
-            std::uint32_t const s1 = slots[(c1 << Bits) + (x1 & mask)];
-            std::uint32_t const s2 = slots[(c2 << Bits) + (x2 & mask)];
-            std::uint32_t const s3 = slots[(c3 << Bits) + (x3 & mask)];
-            o[0] = static_cast<std::uint8_t>(s0);
-            o[region] = static_cast<std::uint8_t>(s1);
-            o[2 * region] = static_cast<std::uint8_t>(s2);
-            o[3 * region] = static_cast<std::uint8_t>(s3);
-            c0 = s0 & 0xffu;
-            c1 = s1 & 0xffu;
-            c2 = s2 & 0xffu;
-            c3 = s3 & 0xffu;
-            x0 = decode_step(x0, s0, Bits);
-            x1 = decode_step(x1, s1, Bits);
-            x2 = decode_step(x2, s2, Bits);
-            x3 = decode_step(x3, s3, Bits);
+            c0 = table.step(x0, (c0 << Bits) + (x0 & mask), Bits);
+            c1 = table.step(x1, (c1 << Bits) + (x1 & mask), Bits);
+            c2 = table.step(x2, (c2 << Bits) + (x2 & mask), Bits);
+            c3 = table.step(x3, (c3 << Bits) + (x3 & mask), Bits);
+            o[0] = static_cast<std::uint8_t>(c0);
+            o[region] = static_cast<std::uint8_t>(c1);
+            o[2 * region] = static_cast<std::uint8_t>(c2);
+            o[3 * region] = static_cast<std::uint8_t>(c3);
             renormalise(x0);
             renormalise(x1);
             renormalise(x2);
@@ -650,17 +758,16 @@ std::size_t decode_order1_x4_rounds(std::uint32_t const * slots, std::uint32_t c
     return static_cast<std::size_t>(o - out);
 }
 
-inline decode_status decode_order1(byte_reader & in, std::size_t len, unsigned n_states, std::uint8_t * out)
+//! Order-1 decoding of len symbols with N states (4 or 32) from the rest of in, with decoder tables of the given
+//! layout (room for order1_slots slots).
+template <typename Table>
+decode_status decode_order1_with(byte_reader & in, std::size_t len, unsigned n_states, std::uint8_t * out,
+                                 Table const & table)
 {
-    if (len == 0)
-        return decode_status::ok;
     unsigned bits = 12;
-    // Per-context tables (16 KB each) in memory kept per thread, context c's at c << bits: only the pages of
-    // contexts that occur are ever touched. Nothing else uses it while this call runs.
-    thread_local std::unique_ptr<std::uint32_t[]> const slots{new std::uint32_t[order1_slots]};
     std::array<std::uint32_t, 256> context_base;
     bool complete = false;
-    if (auto st = read_frequencies1(in, bits, slots.get(), context_base, complete); st != decode_status::ok)
+    if (auto st = read_frequencies1(in, bits, table, context_base, complete); st != decode_status::ok)
         return st;
     std::uint32_t x[32];
     if (auto st = read_states(in, x, n_states); st != decode_status::ok)
@@ -669,13 +776,14 @@ inline decode_status decode_order1(byte_reader & in, std::size_t len, unsigned n
     std::uint8_t const * const end = p + in.remaining();
     std::uint8_t last[32] = {}; // every state starts in context 0
     decode_status st;
-    if (n_states == 32)
+    if constexpr (std::is_same_v<Table, packed_slots>) // 32 states
     {
         // The SIMD kernel's whole rounds, then the scalar code from where it stopped (the tail, a missing context).
         std::size_t const done = simd::dispatch<rans_x32_kernel>([&](auto kernel) {
-            return kernel.decode_order1(slots.get(), context_base.data(), !complete, bits, x, last, p, end, len / 32, out);
+            return kernel.decode_order1(table.slots, context_base.data(), !complete, bits, x, last, p, end, len / 32,
+                                        out);
         });
-        st = decode_order1_states<32, true>(slots.get(), context_base.data(), bits, x, last, p, end, done, len, out);
+        st = decode_order1_states<32, true>(table, context_base.data(), bits, x, last, p, end, done, len, out);
     }
     else
     {
@@ -683,26 +791,41 @@ inline decode_status decode_order1(byte_reader & in, std::size_t len, unsigned n
         // input, or a context without a table, which the generic code reports).
         bool const branchless = renormalise_branchless(static_cast<std::size_t>(end - p), len);
         auto const rounds = [&]<unsigned Bits, bool Branchless>() {
-            return complete ? decode_order1_x4_rounds<Bits, Branchless, false>(slots.get(), context_base.data(), x,
-                                                                               last, p, end, len / 4, out)
-                            : decode_order1_x4_rounds<Bits, Branchless, true>(slots.get(), context_base.data(), x,
-                                                                              last, p, end, len / 4, out);
+            return complete ? decode_order1_x4_rounds<Bits, Branchless, false>(table, context_base.data(), x, last, p,
+                                                                               end, len / 4, out)
+                            : decode_order1_x4_rounds<Bits, Branchless, true>(table, context_base.data(), x, last, p,
+                                                                              end, len / 4, out);
         };
         std::size_t done = 0;
         if (bits == 12)
             done = branchless ? rounds.template operator()<12, true>() : rounds.template operator()<12, false>();
         else
             done = branchless ? rounds.template operator()<10, true>() : rounds.template operator()<10, false>();
-        st = branchless ? decode_order1_states<4, true>(slots.get(), context_base.data(), bits, x, last, p, end, done,
-                                                        len, out)
-                        : decode_order1_states<4, false>(slots.get(), context_base.data(), bits, x, last, p, end,
-                                                         done, len, out);
+        st = branchless
+                 ? decode_order1_states<4, true>(table, context_base.data(), bits, x, last, p, end, done, len, out)
+                 : decode_order1_states<4, false>(table, context_base.data(), bits, x, last, p, end, done, len, out);
     }
     if (st != decode_status::ok)
         return st;
     std::span<std::uint8_t const> rest;
     in.take(static_cast<std::size_t>(p - in.position()), rest);
     return check_final_states(x, n_states);
+}
+
+inline decode_status decode_order1(byte_reader & in, std::size_t len, unsigned n_states, std::uint8_t * out)
+{
+    if (len == 0)
+        return decode_status::ok;
+    // Per-context tables in memory kept per thread, context c's at c << bits: only the pages of contexts that
+    // occur are ever touched. Nothing else uses it while this call runs. The 32-way kernel gathers packed slots;
+    // the 4-way loops are faster on split ones.
+    if (n_states == 32)
+    {
+        thread_local std::unique_ptr<std::uint32_t[]> const slots{new std::uint32_t[order1_slots]};
+        return decode_order1_with(in, len, n_states, out, packed_slots{slots.get()});
+    }
+    thread_local split_slot_storage<order1_slots> const storage;
+    return decode_order1_with(in, len, n_states, out, storage.view());
 }
 
 } // namespace wgskit::codec::rans::detail
