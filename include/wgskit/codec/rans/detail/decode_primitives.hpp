@@ -70,6 +70,22 @@ WGSKIT_ALWAYS_INLINE void renormalise_unchecked(std::uint32_t & x, std::uint8_t 
 #endif
 }
 
+//! One state's renormalisation when the caller knows two more bytes are there: branch-free (renormalise_unchecked)
+//! for data of more than a bit a symbol, else on a branch, which is predictable on well-compressed data.
+template <bool Branchless>
+WGSKIT_ALWAYS_INLINE void renormalise_state(std::uint32_t & x, std::uint8_t const *& p) noexcept
+{
+    if constexpr (Branchless)
+        renormalise_unchecked(x, p);
+    else if (x < state_lower_bound)
+    {
+        std::uint16_t word;
+        std::memcpy(&word, p, 2);
+        x = (x << 16) | word;
+        p += 2;
+    }
+}
+
 //! Renormalises the N states of a round (state order) when the caller knows 2 N more bytes are there.
 //! Branchless (state by state, renormalise_unchecked) for data of more than a bit a symbol (names), where a
 //! branch on "needs a word" mispredicts often. On well-compressed data (qualities) the predictable branch is

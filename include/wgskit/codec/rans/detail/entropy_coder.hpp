@@ -487,25 +487,16 @@ struct split_slot_storage
 
 //! Order-0 decoding with 4 states (named variables, as in the order-1 loop), then the careful tail.
 template <bool Branchless>
-decode_status decode_order0_x4(split_slots<std::size_t{1} << order0_bits> const t, std::uint32_t * states, std::uint8_t const *& in_ptr,
-                               std::uint8_t const * end, std::size_t len, std::uint8_t * out)
+decode_status decode_order0_x4(split_slots<std::size_t{1} << order0_bits> const t, std::uint32_t * states,
+                               std::uint8_t const *& in_ptr, std::uint8_t const * end, std::size_t len,
+                               std::uint8_t * out)
 {
     constexpr std::uint32_t mask = (1u << order0_bits) - 1;
     auto const step = [&t](std::uint32_t & x, std::uint8_t & symbol) {
         symbol = static_cast<std::uint8_t>(t.step(x, x & mask, order0_bits));
     };
     std::uint8_t const * p = in_ptr;
-    auto const renormalise_state = [&p](std::uint32_t & x) {
-        if constexpr (Branchless)
-            renormalise_unchecked(x, p);
-        else if (x < state_lower_bound)
-        {
-            std::uint16_t word;
-            std::memcpy(&word, p, 2);
-            x = (x << 16) | word;
-            p += 2;
-        }
-    };
+    auto const renormalise_one = [&p](std::uint32_t & x) { renormalise_state<Branchless>(x, p); };
     std::uint32_t x0 = states[0], x1 = states[1], x2 = states[2], x3 = states[3];
     std::size_t i = 0;
     for (; i + 4 <= len && end - p >= 8; i += 4)
@@ -514,10 +505,10 @@ decode_status decode_order0_x4(split_slots<std::size_t{1} << order0_bits> const 
         step(x1, out[i + 1]);
         step(x2, out[i + 2]);
         step(x3, out[i + 3]);
-        renormalise_state(x0);
-        renormalise_state(x1);
-        renormalise_state(x2);
-        renormalise_state(x3);
+        renormalise_one(x0);
+        renormalise_one(x1);
+        renormalise_one(x2);
+        renormalise_one(x3);
     }
     std::uint32_t x[4] = {x0, x1, x2, x3};
     decode_status st = decode_status::ok;
@@ -710,17 +701,7 @@ std::size_t decode_order1_x4_rounds(Table const & table_in, std::uint32_t const 
     std::uint32_t x0 = x[0], x1 = x[1], x2 = x[2], x3 = x[3];
     std::uint32_t c0 = last[0], c1 = last[1], c2 = last[2], c3 = last[3];
     std::uint8_t const * q = p;
-    auto const renormalise = [&q](std::uint32_t & s) {
-        if constexpr (Branchless)
-            renormalise_unchecked(s, q);
-        else if (s < state_lower_bound)
-        {
-            std::uint16_t word;
-            std::memcpy(&word, q, 2);
-            s = (s << 16) | word;
-            q += 2;
-        }
-    };
+    auto const renormalise = [&q](std::uint32_t & s) { renormalise_state<Branchless>(s, q); };
     // o: state 0's next output; state j's is o + j * region. Few registers stay free: no end check in the loop.
     std::uint8_t * o = out;
     std::uint8_t * const o_end = out + region;
