@@ -654,12 +654,16 @@ private:
     {
         std::int64_t const ref_end = ref_offset_ + static_cast<std::int64_t>(ref_.size());
         std::pair<std::int64_t, std::int64_t> best{p, p};
+        if (p < ref_offset_ || p >= ref_end)
+            return best;
         for (std::int64_t d = 1; d <= 6; ++d)
         {
             std::int64_t x = p, y = p;
             while (x - d >= ref_offset_ && p - x < max_repeat_extension && ref_at(x) == ref_at(x - d))
                 --x;
-            while (y + 1 < ref_end && y - p < max_repeat_extension && ref_at(y + 1) == ref_at(y + 1 - d))
+            // y + 1 - d stays inside the reference too: near its start (a chunk's first bases) it would not.
+            while (y + 1 < ref_end && y + 1 - d >= ref_offset_ && y - p < max_repeat_extension &&
+                   ref_at(y + 1) == ref_at(y + 1 - d))
                 ++y;
             std::int64_t const b = std::max(ref_offset_, x + 1 - d), len = y + 1 - b;
             if (len >= 2 * d && len >= 4 && len > best.second - best.first && b <= p)
