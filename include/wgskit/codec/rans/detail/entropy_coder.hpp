@@ -568,9 +568,10 @@ inline decode_status decode_order0(byte_reader & in, std::size_t len, unsigned n
 //! Room for the order-1 decoder tables of every context at the largest table size.
 inline constexpr std::size_t order1_slots = std::size_t{256} << order1_bits;
 
-//! Reads an order-1 table into per-context decoder tables: context c's at slots + (c << bits), context_base[c]
-//! = c << bits, or no_context_table for a context without one (its slots are left as they were). slots: room for
-//! order1_slots entries. complete: whether every context decoding can reach (0 and the alphabet) has a table.
+//! Reads an order-1 table into per-context decoder tables (packed_slots or split_slots): context c's at slot
+//! c << bits, context_base[c] = c << bits, or no_context_table for a context without one (its slots are left as
+//! they were). table: room for order1_slots slots. complete: whether every context decoding can reach (0 and the
+//! alphabet) has a table.
 template <typename Table>
 decode_status read_frequencies1(byte_reader & in, unsigned & bits, Table const & table,
                                 std::array<std::uint32_t, 256> & context_base, bool & complete)
