@@ -175,9 +175,10 @@ inline void compress(std::vector<std::string> const & inputs, std::string const 
     {
         detail::mate_block m[2];
     };
-    struct result
+    struct result // reused by the pipeline's slots, so its buffers are allocated (and faulted in) once
     {
         std::vector<std::uint8_t> bytes;
+        detail::encode_scratch scratch;
     };
     bool finished = false;
     auto produce = [&](batch & b) {
@@ -225,7 +226,7 @@ inline void compress(std::vector<std::string> const & inputs, std::string const 
     };
     auto work = [&](batch & b, result & r) {
         detail::mate_block const * m[2] = {&b.m[0], &b.m[1]};
-        r.bytes = detail::encode_block({m, mates}, opt.base_order);
+        detail::encode_block({m, mates}, opt.base_order, r.bytes, r.scratch);
     };
     auto consume = [&](batch & b, result & r) {
         index.push_back({out.size(), r.bytes.size(), static_cast<std::uint32_t>(b.m[0].records.size()), 0});

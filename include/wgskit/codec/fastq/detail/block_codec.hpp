@@ -28,6 +28,7 @@
 #include <wgskit/codec/fastq/detail/range_coder.hpp>
 #include <wgskit/codec/rans/detail/byte_stream.hpp>
 #include <wgskit/core/exception.hpp>
+#include <wgskit/core/huge_pages.hpp>
 
 namespace wgskit::codec::fastq::detail
 {
@@ -188,8 +189,17 @@ struct block_models
 inline constexpr unsigned flag_extras = 1, flag_same_length = 2, flag_exceptions = 4;
 inline constexpr unsigned extra_prefix = 1, extra_plus_is_header = 2, extra_plus_other = 4, extra_no_newline = 8;
 
-//! Encodes the records of one or two mate blocks (equal record counts) into a complete block.
-inline std::vector<std::uint8_t> encode_block(std::span<mate_block const * const> mates, unsigned base_order)
+//! Buffers encode_block needs besides its output, kept by the caller between blocks: fresh buffers of this size
+//! (megabytes) cost a page fault per 4 KiB, every block.
+struct encode_scratch
+{
+    std::vector<std::uint8_t> base_stream;
+    std::vector<std::uint32_t> quality_contexts;
+};
+
+//! Encodes the records of one or two mate blocks (equal record counts) into a complete block, replacing out.
+inline void encode_block(std::span<mate_block const * const> mates, unsigned base_order, std::vector<std::uint8_t> & out,
+                         encode_scratch & scratch)
 {
     std::size_t const n = mates[0]->records.size();
     // The quality alphabet of this block, ascending.
@@ -214,8 +224,12 @@ inline std::vector<std::uint8_t> encode_block(std::span<mate_block const * const
     while (!base_order_fits(base_order, bases))
         --base_order;
 
-    std::vector<std::uint8_t> out;
-    out.reserve(bases / 2 + 4096); // FASTQ typically codes to a quarter of its size: rarely a reallocation
+    out.clear();
+    if (out.capacity() < bases / 2 + 4096) // FASTQ typically codes to a quarter of its size: rarely a reallocation
+    {
+        out.reserve(bases / 2 + 4096);
+        advise_huge_pages(out.data(), out.capacity()); // a page fault per 2 MiB, not per 4 KiB, as it fills
+    }
     put_u32(out, block_magic);
     put_u32(out, static_cast<std::uint32_t>(n));
     put_u8(out, static_cast<std::uint32_t>(mates.size()));
@@ -240,10 +254,15 @@ inline std::vector<std::uint8_t> encode_block(std::span<mate_block const * const
     put_u64(out, 0);
     std::size_t const main_at = out.size();
     range_encoder rc{out};
-    std::vector<std::uint8_t> base_stream;
-    base_stream.reserve(bases / 8 + 4096);
+    std::vector<std::uint8_t> & base_stream = scratch.base_stream;
+    base_stream.clear();
+    if (base_stream.capacity() < bases / 8 + 4096)
+    {
+        base_stream.reserve(bases / 8 + 4096);
+        advise_huge_pages(base_stream.data(), base_stream.capacity());
+    }
     range_encoder rb{base_stream};
-    std::vector<std::uint32_t> qctx_of; // the quality contexts of one read, known ahead: prefetched
+    std::vector<std::uint32_t> & qctx_of = scratch.quality_contexts; // one read's, known ahead: prefetched
     std::uint32_t const mask = md.bases.mask();
     acgt_cursor ahead{mates};
     std::uint32_t ahead_ctx = 0; // the context base_lookahead bases after ctx
@@ -345,6 +364,14 @@ inline std::vector<std::uint8_t> encode_block(std::span<mate_block const * const
     std::uint64_t const payload = out.size() - payload_at;
     for (int k = 0; k < 8; ++k)
         out[size_at + k] = static_cast<std::uint8_t>(payload >> (8 * k));
+}
+
+//! encode_block with buffers of its own (tests, one-off blocks).
+inline std::vector<std::uint8_t> encode_block(std::span<mate_block const * const> mates, unsigned base_order)
+{
+    std::vector<std::uint8_t> out;
+    encode_scratch scratch;
+    encode_block(mates, base_order, out, scratch);
     return out;
 }
 
