@@ -22,7 +22,7 @@ void register_index(CLI::App & app)
         std::string reference;
         std::string prefix;
         unsigned threads = 1;
-        std::uint32_t sa_rate = 32;
+        std::uint32_t sa_rate = fm::build_options{}.sa_sample_rate;
     };
     auto opt = std::make_shared<options>();
     cmd->add_option("-p,--prefix", opt->prefix, "Write PREFIX.wgsx instead of REF.wgsx");
