@@ -246,6 +246,7 @@ void pairhmm_kernel<Arch>::forward(std::uint8_t const * hap, std::uint32_t hap_l
     float * const go = ws;
     float * const mm = ws + w;
     fill_columns(p, hap_len, go, mm);
+    fb const vgo(p.gap_open), vmm(mm[0]); // mm[0] = 1 - 2 gap_open: the constant case's M -> M, as fill_columns has it
     ws += column_floats(hap_len);
     float const init = float_scale(hap_len);
 
@@ -293,22 +294,36 @@ void pairhmm_kernel<Arch>::forward(std::uint8_t const * hap, std::uint32_t hap_l
             zero.store_aligned(mc);
             zero.store_aligned(ic);
             zero.store_aligned(dc);
-            fb m_diag = fb::load_aligned(mp), i_diag = fb::load_aligned(ip), d_diag = fb::load_aligned(dp);
-            fb m_left = zero, d_left = zero;
-            for (std::size_t j = 1; j < w; ++j)
-            {
-                fb const m_up = fb::load_aligned(mp + j * L), i_up = fb::load_aligned(ip + j * L);
-                fb const d_up = fb::load_aligned(dp + j * L);
-                fb const prior = xsimd::select(b == fb(static_cast<float>(hap[j - 1])), pm, px);
-                fb const m = prior * ((fb(mm[j - 1]) * m_diag + vgm * i_diag) + vgm * d_diag);
-                fb const ins = fb(go[j]) * m_up + vge * i_up;
-                fb const del = fb(go[j - 1]) * m_left + vge * d_left;
-                m.store_aligned(mc + j * L);
-                ins.store_aligned(ic + j * L);
-                del.store_aligned(dc + j * L);
-                m_diag = m_up, i_diag = i_up, d_diag = d_up;
-                m_left = m, d_left = del;
-            }
+            // One row. Constant gap open (the common case): the probabilities stay in registers; per position:
+            // two broadcasts a column, the left column's values carried (three loads a column cost ~10%).
+            auto const row_cells = [=]<bool PerPosition>() {
+                fb m_diag = fb::load_aligned(mp), i_diag = fb::load_aligned(ip), d_diag = fb::load_aligned(dp);
+                fb m_left = zero, d_left = zero;
+                fb go_left = vgo, mm_left = vmm;
+                if constexpr (PerPosition)
+                    go_left = fb(go[0]), mm_left = fb(mm[0]);
+                for (std::size_t j = 1; j < w; ++j)
+                {
+                    fb const go_here = PerPosition ? fb(go[j]) : vgo;
+                    fb const m_up = fb::load_aligned(mp + j * L), i_up = fb::load_aligned(ip + j * L);
+                    fb const d_up = fb::load_aligned(dp + j * L);
+                    fb const prior = xsimd::select(b == fb(static_cast<float>(hap[j - 1])), pm, px);
+                    fb const m = prior * ((mm_left * m_diag + vgm * i_diag) + vgm * d_diag);
+                    fb const ins = go_here * m_up + vge * i_up;
+                    fb const del = go_left * m_left + vge * d_left;
+                    m.store_aligned(mc + j * L);
+                    ins.store_aligned(ic + j * L);
+                    del.store_aligned(dc + j * L);
+                    m_diag = m_up, i_diag = i_up, d_diag = d_up;
+                    m_left = m, d_left = del;
+                    if constexpr (PerPosition)
+                        go_left = go_here, mm_left = fb(mm[j]);
+                }
+            };
+            if (p.gap_open_at != nullptr)
+                row_cells.template operator()<true>();
+            else
+                row_cells.template operator()<false>();
             std::swap(mp, mc), std::swap(ip, ic), std::swap(dp, dc);
             bool any_ends = false;
             for (std::size_t l = 0; l < lanes; ++l)
