@@ -37,7 +37,7 @@ struct build_options
 {
     //! Every sa_sample_rate-th suffix array entry is stored. locate takes on average about sa_sample_rate LF
     //! steps a hit; the sampled array costs 4 (or 8) bytes / rate per text symbol. 16, not bwa's 32: against a
-    //! 300 Mb reference the mapper spends ~18% less CPU for +75 MB (+1.5 GB at 3.1 Gb), same alignments
+    //! 300 Mb reference the mapper spends ~19% less CPU for +75 MB (+1.5 GB at 3.1 Gb), same alignments
     //! (docs/benchmarks.md, "SA sampling").
     std::uint32_t sa_sample_rate = 16;
     //! Use 64-bit positions even for a small reference (for tests; chosen automatically from 2^31 up).
