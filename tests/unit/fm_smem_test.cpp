@@ -53,6 +53,27 @@ std::string mutated_read(std::mt19937_64 & rng, std::vector<std::string> const &
         r = r.substr(0, len / 2) + sample_pattern(rng, text, len - len / 2);
     return r;
 }
+
+//! Edge cases ("", "A", "NNNN") and 60 mutated reads of 20 to 250 bases.
+std::vector<std::string> edge_and_mutated_reads(std::mt19937_64 & rng, std::vector<std::string> const & text)
+{
+    std::vector<std::string> reads{"", "A", "NNNN"};
+    for (int q = 0; q < 60; ++q)
+        reads.push_back(mutated_read(rng, text, std::uniform_int_distribution<std::size_t>{20, 250}(rng)));
+    return reads;
+}
+
+//! Appends to contigs 0 and 1 a random 60-base unit and a copy of it with base 45 changed (each followed by 100
+//! random bases): the read of the unit is one unique SMEM that hides the copy's match [0, 45). Returns the unit.
+std::string add_repeat_with_difference(std::mt19937_64 & rng, contig_list & ref)
+{
+    std::string const unit = random_bases(rng, 60);
+    std::string copy = unit;
+    copy[45] = copy[45] == 'A' ? 'C' : 'A';
+    ref[0].second += unit + random_bases(rng, 100);
+    ref[1].second += copy + random_bases(rng, 100);
+    return unit;
+}
 } // namespace
 
 TEST_CASE("find_smems equals the brute-force definition", "[fm]")
@@ -88,11 +109,7 @@ TEST_CASE("collect_seeds: bwa mem seeding invariants", "[fm]")
     std::mt19937_64 rng{Catch::rngSeed() + 22};
     auto ref = random_reference(rng, 2, 3000);
     // A long repeat with one difference: re-seeding must find the copy that the long SMEM hides.
-    std::string const unit = random_bases(rng, 60);
-    std::string copy = unit;
-    copy[45] = copy[45] == 'A' ? 'C' : 'A';
-    ref[0].second += unit + random_bases(rng, 100);
-    ref[1].second += copy + random_bases(rng, 100);
+    std::string const unit = add_repeat_with_difference(rng, ref);
     auto const text = indexed_text(ref);
     auto const idx = fm::fmd_index::build(as_input(ref));
 
@@ -250,9 +267,7 @@ TEST_CASE("collect_seeds with skip_unique_contained leaves out only third-pass s
     fm::seed_options skip;
     skip.skip_unique_contained = true;
 
-    std::vector<std::string> reads{"", "A", "NNNN"};
-    for (int q = 0; q < 60; ++q)
-        reads.push_back(mutated_read(rng, text, std::uniform_int_distribution<std::size_t>{20, 250}(rng)));
+    auto const reads = edge_and_mutated_reads(rng, text);
     std::size_t left_out = 0;
     for (auto const & r : reads)
     {
@@ -284,4 +299,65 @@ TEST_CASE("collect_seeds with skip_unique_contained leaves out only third-pass s
     REQUIRE(batch.size() == reads.size());
     for (std::size_t r = 0; r < reads.size(); ++r)
         REQUIRE(batch[r] == fm::collect_seeds(idx, reads[r], skip));
+}
+
+TEST_CASE("collect_seeds without reseed_unique leaves out only re-seeding seeds of unique SMEMs", "[fm]")
+{
+    auto const seed = Catch::rngSeed() + 27;
+    INFO("seed " << seed);
+    std::mt19937_64 rng{seed};
+    auto ref = random_reference(rng, 2, 4000);
+    // The bwa test's repeat with one difference: without re-seeding the unique whole read, the third pass still
+    // reaches the copy (a match of min_seed_length + 1 bases occurring twice).
+    std::string const unit = add_repeat_with_difference(rng, ref);
+    std::string copy = unit;
+    copy[45] = copy[45] == 'A' ? 'C' : 'A';
+    auto const text = indexed_text(ref);
+    auto const idx = fm::fmd_index::build(as_input(ref));
+    fm::seed_options const with{.skip_unique_contained = true};                         // the mapper before
+    fm::seed_options const without{.skip_unique_contained = true, .reseed_unique = false}; // the mapper now
+    auto const split_length = static_cast<std::uint32_t>(with.min_seed_length * with.reseed_factor + .499);
+
+    auto const unit_seeds = fm::collect_seeds(idx, unit, without);
+    REQUIRE(std::none_of(unit_seeds.begin(), unit_seeds.end(),
+                         [](fm::smem const & s) { return s.begin == 0 && s.end == 45; })); // re-seeding's
+    REQUIRE(std::any_of(unit_seeds.begin(), unit_seeds.end(), [&](fm::smem const & s) {
+        return s.interval.s == 2 && s.end <= 45 && s.length() == with.min_seed_length + 1;
+    }));
+
+    auto reads = edge_and_mutated_reads(rng, text);
+    reads.push_back(unit);
+    reads.push_back(copy);
+    std::size_t left_out = 0;
+    for (auto const & r : reads)
+    {
+        INFO("read " << r);
+        auto const all = fm::collect_seeds(idx, r, with);
+        auto const kept = fm::collect_seeds(idx, r, without);
+        auto const count = [](std::vector<fm::smem> const & v, fm::smem const & s) {
+            return std::count(v.begin(), v.end(), s);
+        };
+        // kept is all less some seeds, each through the middle of a unique kept SMEM long enough to re-seed
+        // and occurring more often than it.
+        for (auto const & s : kept)
+            REQUIRE(count(kept, s) <= count(all, s));
+        for (auto const & s : all)
+        {
+            if (count(kept, s) == count(all, s))
+                continue;
+            ++left_out;
+            REQUIRE(s.interval.s > 1);
+            REQUIRE(std::any_of(kept.begin(), kept.end(), [&](fm::smem const & u) {
+                std::uint32_t const middle = (u.begin + u.end) / 2;
+                return u.interval.s == 1 && u.length() >= split_length && s.begin <= middle && middle < s.end;
+            }));
+        }
+    }
+    REQUIRE(left_out > 0);
+
+    std::vector<std::string_view> views(reads.begin(), reads.end());
+    std::vector<std::vector<fm::smem>> batch;
+    fm::collect_seeds(idx, std::span<std::string_view const>{views}, batch, without);
+    for (std::size_t r = 0; r < reads.size(); ++r)
+        REQUIRE(batch[r] == fm::collect_seeds(idx, reads[r], without));
 }

@@ -12,7 +12,8 @@
 //      shorter, more frequent matches a long unique SMEM hides (a repeat copy with a difference);
 //   3. when third_pass_max_occ > 0 (bwa's max_mem_intv, 20): from each start, the shortest forward match longer
 //      than min_seed_length bases that occurs fewer than third_pass_max_occ times.
-// Seeds are sorted by (begin, end); they may repeat between the passes as in bwa. Seeds occurring more than
+// Seeds are sorted by (begin, end); they may repeat between the passes as in bwa. seed_options::reseed_unique =
+// false departs from bwa: step 2 then leaves out the SMEMs that occur once (see there). Seeds occurring more than
 // max_occ (bwa -c 500) times are kept; locate(seed, max_occ) samples max_occ of their hits as bwa does.
 #pragma once
 
@@ -59,6 +60,12 @@ struct seed_options
     //! has that SMEM's one hit, shifted, and adds nothing to a chain holding the SMEM. The search from such a
     //! start stops as soon as its match is unique instead of extending to min_seed_length + 1 bases.
     bool skip_unique_contained = false;
+    //! Re-seed inside SMEMs that occur once (bwa does). false leaves them out, which spares the mapper
+    //! 28% of its CPU (the backward half of a re-seeding search extends a dozen intervals a base): the copy
+    //! with a difference that such a re-seeding finds is also reached by the third pass, whose matches of
+    //! min_seed_length + 1 bases inside a unique SMEM are kept when they occur more than once (the mapper's
+    //! accuracy on simulated reads is unchanged, see docs/benchmarks.md).
+    bool reseed_unique = true;
 };
 
 //! The bi-intervals of all strings of length() bases, so that a forward search can start that many bases in
@@ -376,7 +383,8 @@ search_task<int> collect_seeds(Steps const & core, std::uint8_t const * q, std::
     for (std::size_t k = 0; k < first; ++k)
     {
         smem const m = out[k];
-        if (m.length() < split_length || m.interval.s > opt.reseed_max_occ)
+        if (m.length() < split_length || m.interval.s > opt.reseed_max_occ ||
+            (m.interval.s == 1 && !opt.reseed_unique))
             continue;
         inner.clear();
         co_await smems_through(core, q, len, (m.begin + m.end) / 2, m.interval.s + 1, ws, inner, wait);

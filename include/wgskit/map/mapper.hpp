@@ -1,6 +1,7 @@
-// Short-read mapper (bwa mem class): SMEM seeds with re-seeding, chains, banded SIMD extension both ways with
-// z-drop and clipping, primary/secondary/supplementary records, bwa's MAPQ model; for pairs the batch's
-// insert-size distribution, mate rescue by SIMD local alignment in the window it implies, and the pairing score.
+// Short-read mapper (bwa mem class): SMEM seeds (bwa's passes, less re-seeding inside SMEMs that occur once:
+// fm::seed_options::reseed_unique), chains, banded SIMD extension both ways with z-drop and clipping,
+// primary/secondary/supplementary records, bwa's MAPQ model; for pairs the batch's insert-size distribution, mate
+// rescue by SIMD local alignment in the window it implies, and the pairing score.
 //
 //   auto index = fm::fmd_index::load("ref.fa.wgsx");
 //   map::mapper m{index, map::map_options{}};
@@ -60,7 +61,7 @@ inline constexpr read_letter_tables read_letters = [] {
 
 struct map_options
 {
-    fm::seed_options seeds{.skip_unique_contained = true};
+    fm::seed_options seeds{.skip_unique_contained = true, .reseed_unique = false};
     detail::chain_options chains{};
     int match = 1, mismatch = 4, gap_open = 6, gap_extend = 1; //!< bwa -A -B -O -E
     int band = 100;              //!< bwa -w
