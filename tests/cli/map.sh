@@ -97,13 +97,13 @@ else
     echo "skipped: bwa not installed: concordance check skipped"
 fi
 
-# --reseed-unique (bwa's seeding, which the mapper leaves out by default): named in @PG, placements as the default's.
-"$WGSKIT" map -t 2 --reseed-unique "$REF" "$R1" "$R2" > "$WORK/reseed.sam" 2>/dev/null || fail "map --reseed-unique"
-grep -q '^@PG.*CL:wgskit map --reseed-unique ' "$WORK/reseed.sam" && pass "--reseed-unique in @PG" \
-    || fail "--reseed-unique not in @PG: $(grep -m1 '^@PG' "$WORK/reseed.sam")"
-python3 "$SRC/scripts/sam-concordance.py" "$WORK/stdout.sam" "$WORK/reseed.sam" --mapq 0,20 --min-mapped 0.99 \
-    --min-agree 0.999 > "$WORK/reseed.txt" && pass "default seeding places reads as --reseed-unique does" \
-    || fail "default and --reseed-unique disagree: $(cat "$WORK/reseed.txt")"
+# --bwa-seeds (bwa's seeding, from which the mapper departs by default): named in @PG, placements as the default's.
+"$WGSKIT" map -t 2 --bwa-seeds "$REF" "$R1" "$R2" > "$WORK/bwa_seeds.sam" 2>/dev/null || fail "map --bwa-seeds"
+grep -q '^@PG.*CL:wgskit map --bwa-seeds ' "$WORK/bwa_seeds.sam" && pass "--bwa-seeds in @PG" \
+    || fail "--bwa-seeds not in @PG: $(grep -m1 '^@PG' "$WORK/bwa_seeds.sam")"
+python3 "$SRC/scripts/sam-concordance.py" "$WORK/stdout.sam" "$WORK/bwa_seeds.sam" --mapq 0,20 --min-mapped 0.99 \
+    --min-agree 0.999 > "$WORK/bwa_seeds.txt" && pass "default seeding places reads as --bwa-seeds does" \
+    || fail "default and --bwa-seeds disagree: $(cat "$WORK/bwa_seeds.txt")"
 
 # Single-end and interleaved input.
 "$WGSKIT" map -o "$WORK/se.sam" "$REF" "$R1" 2>/dev/null && pass "single-end" || fail "single-end"

@@ -54,6 +54,26 @@ std::string mutated_read(std::mt19937_64 & rng, std::vector<std::string> const &
     return r;
 }
 
+//! Calls f(text, index, read) for `reads` mutated reads of read_len bases on each of `references` random references
+//! of `contigs` contigs of up to max_len bases (the read named in INFO).
+template <typename F>
+void on_random_reads(std::mt19937_64 & rng, int references, std::size_t contigs, std::size_t max_len, int reads,
+                     std::size_t read_len, F && f)
+{
+    for (int t = 0; t < references; ++t)
+    {
+        auto const ref = random_reference(rng, contigs, max_len);
+        auto const text = indexed_text(ref);
+        auto const idx = fm::fmd_index::build(as_input(ref));
+        for (int q = 0; q < reads; ++q)
+        {
+            std::string const read = mutated_read(rng, text, read_len);
+            INFO("read " << read);
+            f(text, idx, read);
+        }
+    }
+}
+
 //! Edge cases ("", "A", "NNNN") and 60 mutated reads of 20 to 250 bases.
 std::vector<std::string> edge_and_mutated_reads(std::mt19937_64 & rng, std::vector<std::string> const & text)
 {
@@ -81,27 +101,73 @@ TEST_CASE("find_smems equals the brute-force definition", "[fm]")
     auto const seed = Catch::rngSeed() + 21;
     INFO("seed " << seed);
     std::mt19937_64 rng{seed};
-    for (int t = 0; t < 6; ++t)
-    {
-        auto const ref = random_reference(rng, 2, 250);
-        auto const text = indexed_text(ref);
-        auto const idx = fm::fmd_index::build(as_input(ref));
-        for (int q = 0; q < 15; ++q)
+    on_random_reads(rng, 6, 2, 250, 15, 30, [](auto const & text, auto const & idx, std::string const & read) {
+        auto const got = fm::find_smems(idx, read);
+        std::set<std::pair<std::uint32_t, std::uint32_t>> got_set;
+        for (auto const & m : got)
         {
-            std::string const read = mutated_read(rng, text, 30);
-            INFO("read " << read);
-            auto const got = fm::find_smems(idx, read);
-            std::set<std::pair<std::uint32_t, std::uint32_t>> got_set;
-            for (auto const & m : got)
-            {
-                got_set.emplace(m.begin, m.end);
-                REQUIRE(m.interval.s == naive_hits(text, read.substr(m.begin, m.length())).size());
-            }
-            REQUIRE(got.size() == got_set.size()); // no duplicates
-            REQUIRE(std::is_sorted(got.begin(), got.end(), [](auto const & a, auto const & b) { return a.begin < b.begin; }));
-            REQUIRE(got_set == brute_force_smems(text, read));
+            got_set.emplace(m.begin, m.end);
+            REQUIRE(m.interval.s == naive_hits(text, read.substr(m.begin, m.length())).size());
         }
-    }
+        REQUIRE(got.size() == got_set.size()); // no duplicates
+        REQUIRE(std::is_sorted(got.begin(), got.end(), [](auto const & a, auto const & b) { return a.begin < b.begin; }));
+        REQUIRE(got_set == brute_force_smems(text, read));
+    });
+}
+
+TEST_CASE("find_smems with min_forward leaves out exactly the SMEMs ending few bases past a later start", "[fm]")
+{
+    auto const seed = Catch::rngSeed() + 28;
+    INFO("seed " << seed);
+    std::mt19937_64 rng{seed};
+    std::size_t left_out = 0;
+    on_random_reads(rng, 6, 2, 250, 15, 40, [&](auto const & text, auto const & idx, std::string const & read) {
+        auto const n = static_cast<std::uint32_t>(read.size());
+        auto const all = brute_force_smems(text, read);
+        // The search starts: the first base, then the end of the longest match from the previous start (the
+        // largest end of the SMEMs through it), or the next base when none goes through it.
+        std::vector<std::uint32_t> starts;
+        for (std::uint32_t x = 0; x < n;)
+        {
+            starts.push_back(x);
+            std::uint32_t next = x + 1;
+            for (auto const & [b, e] : all)
+                if (b <= x && x < e)
+                    next = std::max(next, e);
+            x = next;
+        }
+        for (std::uint32_t const min_forward : {3u, 6u, 10u})
+        {
+            INFO("min_forward " << min_forward);
+            std::set<std::pair<std::uint32_t, std::uint32_t>> expected;
+            for (auto const & [b, e] : all)
+            {
+                bool const open_end = e < n && std::string_view{"ACGT"}.find(read[e]) != std::string_view::npos;
+                bool const short_past_start = std::any_of(starts.begin(), starts.end(), [&](std::uint32_t x) {
+                    return x > 0 && b <= x && x < e && e - x < min_forward && open_end;
+                });
+                if (!short_past_start)
+                    expected.emplace(b, e);
+            }
+            left_out += all.size() - expected.size();
+            std::set<std::pair<std::uint32_t, std::uint32_t>> got;
+            for (auto const & m : fm::find_smems(idx, read, 1, min_forward))
+                got.emplace(m.begin, m.end);
+            REQUIRE(got == expected);
+
+            // collect_seeds' first pass takes the option (re-seeding and the third pass off here).
+            fm::seed_options opt{.min_seed_length = 8, .reseed_factor = 1000, .third_pass_max_occ = 0,
+                                 .first_pass_min_forward = min_forward};
+            std::set<std::pair<std::uint32_t, std::uint32_t>> seeds, long_expected;
+            for (auto const & m : fm::collect_seeds(idx, read, opt))
+                seeds.emplace(m.begin, m.end);
+            for (auto const & [b, e] : expected)
+                if (e - b >= opt.min_seed_length)
+                    long_expected.emplace(b, e);
+            REQUIRE(seeds == long_expected);
+        }
+    });
+    REQUIRE(left_out > 0);
 }
 
 TEST_CASE("collect_seeds: bwa mem seeding invariants", "[fm]")

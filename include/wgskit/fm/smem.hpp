@@ -12,8 +12,10 @@
 //      shorter, more frequent matches a long unique SMEM hides (a repeat copy with a difference);
 //   3. when third_pass_max_occ > 0 (bwa's max_mem_intv, 20): from each start, the shortest forward match longer
 //      than min_seed_length bases that occurs fewer than third_pass_max_occ times.
-// Seeds are sorted by (begin, end); they may repeat between the passes as in bwa. seed_options::reseed_unique =
-// false departs from bwa: step 2 then leaves out the SMEMs that occur once (see there). Seeds occurring more than
+// Seeds are sorted by (begin, end); they may repeat between the passes as in bwa. Two options depart from bwa (the
+// mapper sets both, docs/benchmarks.md has what they cost and save): reseed_unique = false leaves step 2 out for
+// SMEMs that occur once; first_pass_min_forward leaves out of step 1 the SMEMs that reach only a few bases past
+// a search start after a mismatch. Seeds occurring more than
 // max_occ (bwa -c 500) times are kept; locate(seed, max_occ) samples max_occ of their hits as bwa does.
 #pragma once
 
@@ -66,6 +68,14 @@ struct seed_options
     //! min_seed_length + 1 bases inside a unique SMEM are kept when they occur more than once (the mapper's
     //! accuracy on simulated reads is unchanged, see docs/benchmarks.md).
     bool reseed_unique = true;
+    //! The first pass's searches start at the read's first base and then where the longest match of the previous
+    //! start ended, i.e. at a mismatch. From such a later start x, extend backward only the forward matches
+    //! [x, e) of at least this many bases (or ending at the read's end or an N); 0 extends them all (bwa). The
+    //! shorter ones extended left cross the mismatch with the previous match's bases and few after it: random
+    //! short matches, or a copy that shares the mismatching base and differs again within that many bases; yet
+    //! extending them is most of the first pass's backward work (a dozen intervals, each grown until it no longer
+    //! occurs).
+    std::uint32_t first_pass_min_forward = 0;
 };
 
 //! The bi-intervals of all strings of length() bases, so that a forward search can start that many bases in
@@ -111,6 +121,7 @@ class smem_list
 {
 public:
     void clear() noexcept { size_ = 0; }
+    void truncate(std::size_t n) noexcept { size_ = std::min(size_, n); }
     WGSKIT_ALWAYS_INLINE void push_back(smem const & m)
     {
         if (size_ == items_.size()) [[unlikely]]
@@ -207,11 +218,12 @@ search_task<std::uint64_t> text_position(Steps const & core, std::uint64_t i, me
 }
 
 //! Appends to out the SMEMs (occurring >= min_occ times) that cover read position x, sorted by begin;
-//! returns the end of the longest match starting at x.
+//! returns the end of the longest match starting at x. When x > 0 and min_forward > 0, only the SMEMs [b, e) with
+//! e - x >= min_forward, e == len or an N at e (seed_options::first_pass_min_forward).
 template <typename Steps>
 search_task<std::uint32_t> smems_through(Steps const & core, std::uint8_t const * q, std::uint32_t len,
                                          std::uint32_t x, std::uint64_t min_occ, smem_workspace & ws,
-                                         std::vector<smem> & out, memory_wait & wait)
+                                         std::vector<smem> & out, memory_wait & wait, std::uint32_t min_forward = 0)
 {
     if (q[x] > 3)
         co_return x + 1;
@@ -258,6 +270,19 @@ search_task<std::uint32_t> smems_through(Steps const & core, std::uint8_t const 
         curr.push_back({x, i, p});
     std::reverse(curr.begin(), curr.end()); // longest (fewest occurrences) first
     std::uint32_t const longest_end = curr.front().end;
+    if (min_forward > 0 && x > 0)
+    {
+        std::size_t keep = 0; // a prefix: the ends fall along the list
+        for (smem const & m : curr)
+        {
+            if (m.end - x < min_forward && m.end < len && q[m.end] <= 3)
+                break;
+            ++keep;
+        }
+        curr.truncate(keep);
+        if (curr.empty())
+            co_return longest_end;
+    }
     std::swap(prev, curr);
 
     // Backward: extend all of them one base at a time; the longest that stops at a start is an SMEM.
@@ -305,10 +330,11 @@ search_task<std::uint32_t> smems_through(Steps const & core, std::uint8_t const 
 
 template <typename Steps>
 search_task<int> all_smems(Steps const & core, std::uint8_t const * q, std::uint32_t len, std::uint64_t min_occ,
-                           smem_workspace & ws, std::vector<smem> & out, memory_wait & wait)
+                           smem_workspace & ws, std::vector<smem> & out, memory_wait & wait,
+                           std::uint32_t min_forward = 0)
 {
     for (std::uint32_t x = 0; x < len;)
-        x = q[x] > 3 ? x + 1 : co_await smems_through(core, q, len, x, min_occ, ws, out, wait);
+        x = q[x] > 3 ? x + 1 : co_await smems_through(core, q, len, x, min_occ, ws, out, wait, min_forward);
     co_return 0;
 }
 
@@ -372,7 +398,7 @@ search_task<int> collect_seeds(Steps const & core, std::uint8_t const * q, std::
     out.clear();
     auto & pass = ws.pass;
     pass.clear();
-    co_await all_smems(core, q, len, 1, ws, pass, wait);
+    co_await all_smems(core, q, len, 1, ws, pass, wait, opt.first_pass_min_forward);
     for (smem const & m : pass)
         if (m.length() >= opt.min_seed_length)
             out.push_back(m);
@@ -474,8 +500,9 @@ inline std::vector<hit> locate(fmd_index const & index, smem const & m,
 }
 
 //! All SMEMs of read (A, C, G, T in either case; other letters break matches) that occur at least min_occ
-//! times, sorted by begin.
-inline std::vector<smem> find_smems(fmd_index const & index, std::string_view read, std::uint64_t min_occ = 1)
+//! times, sorted by begin; min_forward > 0 leaves some out as seed_options::first_pass_min_forward says.
+inline std::vector<smem> find_smems(fmd_index const & index, std::string_view read, std::uint64_t min_occ = 1,
+                                    std::uint32_t min_forward = 0)
 {
     detail::smem_workspace ws;
     detail::encode(read, ws.codes);
@@ -484,7 +511,7 @@ inline std::vector<smem> find_smems(fmd_index const & index, std::string_view re
     index.visit([&](auto const & core) {
         return detail::with_search_steps(core, [&](auto const & steps) {
             return detail::all_smems(steps, ws.codes.data(), static_cast<std::uint32_t>(ws.codes.size()), min_occ,
-                                     ws, out, alone)
+                                     ws, out, alone, min_forward)
                 .run();
         });
     });

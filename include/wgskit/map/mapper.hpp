@@ -1,5 +1,6 @@
-// Short-read mapper (bwa mem class): SMEM seeds (bwa's passes, less re-seeding inside SMEMs that occur once:
-// fm::seed_options::reseed_unique), chains, banded SIMD extension both ways with z-drop and clipping,
+// Short-read mapper (bwa mem class): SMEM seeds (bwa's passes, less re-seeding inside SMEMs that occur once and
+// the first pass's SMEMs that reach few bases past a mismatch: fm::seed_options::reseed_unique and
+// first_pass_min_forward), chains, banded SIMD extension both ways with z-drop and clipping,
 // primary/secondary/supplementary records, bwa's MAPQ model; for pairs the batch's insert-size distribution, mate
 // rescue by SIMD local alignment in the window it implies, and the pairing score.
 //
@@ -61,7 +62,7 @@ inline constexpr read_letter_tables read_letters = [] {
 
 struct map_options
 {
-    fm::seed_options seeds{.skip_unique_contained = true, .reseed_unique = false};
+    fm::seed_options seeds{.skip_unique_contained = true, .reseed_unique = false, .first_pass_min_forward = 12};
     detail::chain_options chains{};
     int match = 1, mismatch = 4, gap_open = 6, gap_extend = 1; //!< bwa -A -B -O -E
     int band = 100;              //!< bwa -w
