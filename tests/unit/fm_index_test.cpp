@@ -101,6 +101,17 @@ TEST_CASE("count, search and locate equal naive scanning of both strands", "[fm]
             {
                 REQUIRE(idx.contig_name(k) == ref[k].first);
                 REQUIRE(idx.contig_sequence(k, 0, ref[k].second.size()) == upper(ref[k].second));
+                // contig_codes: the same bases as codes (ambiguity letters 4), forward and last base first.
+                std::uint64_t const b = ref[k].second.size() / 3, e = ref[k].second.size() - b / 2;
+                std::string const bases = idx.contig_sequence(k, b, e);
+                std::vector<std::uint8_t> want(bases.size()), got;
+                for (std::size_t i = 0; i < bases.size(); ++i)
+                    want[i] = static_cast<std::uint8_t>(std::min<std::size_t>(4, std::string_view{"ACGT"}.find(bases[i])));
+                idx.contig_codes(k, b, e, got);
+                REQUIRE(got == want);
+                idx.contig_codes(k, b, e, got, true);
+                std::reverse(want.begin(), want.end());
+                REQUIRE(got == want);
             }
         }
 }

@@ -167,22 +167,24 @@ public:
     //! The bases [begin, end) of contig k in upper case, ambiguity letters restored.
     std::string contig_sequence(std::size_t k, std::uint64_t begin, std::uint64_t end) const
     {
-        if (k >= contig_count() || begin > end || end > contig_length(k))
-            throw invalid_argument{"fm::contig_sequence: range outside the contig"};
+        check_range(k, begin, end, "contig_sequence");
         std::string out(end - begin, 'A');
-        std::uint64_t const off = contigs_[k].reference_offset;
-        for (std::uint64_t i = begin; i < end; ++i)
-        {
-            std::uint64_t const g = off + i;
-            out[i - begin] = "ACGT"[(reference_words_[g / 32] >> (2 * (g % 32))) & 3u];
-        }
-        for (auto const & r : ambiguity_runs_overlapping(off + begin, off + end))
-        {
-            std::uint64_t const a = std::max(r.start, off + begin), b = std::min(r.start + r.length, off + end);
-            for (std::uint64_t g = a; g < b; ++g)
-                out[g - off - begin] = static_cast<char>(r.letter);
-        }
+        decode_range(k, begin, end, [&](std::uint64_t j, unsigned code) { out[j] = "ACGT"[code]; },
+                     [&](std::uint64_t j, char letter) { out[j] = letter; });
         return out;
+    }
+
+    //! The same bases as codes (A 0, C 1, G 2, T 3, an ambiguity letter 4) into out, last base first when reversed:
+    //! the mapper's reference windows, without building the string.
+    void contig_codes(std::size_t k, std::uint64_t begin, std::uint64_t end, std::vector<std::uint8_t> & out,
+                      bool reversed = false) const
+    {
+        check_range(k, begin, end, "contig_codes");
+        std::uint64_t const n = end - begin;
+        out.resize(n);
+        auto const at = [&](std::uint64_t j) -> std::uint8_t & { return out[reversed ? n - 1 - j : j]; };
+        decode_range(k, begin, end, [&](std::uint64_t j, unsigned code) { at(j) = static_cast<std::uint8_t>(code); },
+                     [&](std::uint64_t j, char) { at(j) = 4; });
     }
 
     //! Whether [pos, pos + length) of contig k holds an ambiguous (e.g. N) reference base: such a hit matched
@@ -327,6 +329,28 @@ private:
     detail::file_header const & header() const noexcept
     {
         return *reinterpret_cast<detail::file_header const *>(storage_->data());
+    }
+
+    void check_range(std::size_t k, std::uint64_t begin, std::uint64_t end, char const * caller) const
+    {
+        if (k >= contig_count() || begin > end || end > contig_length(k))
+            throw invalid_argument{std::string{"fm::"} + caller + ": range outside the contig"};
+    }
+
+    //! code(j, 0..3) for each base j of contig k's [begin, end) (checked), then ambiguous(j, letter) where an
+    //! ambiguity letter replaces the stand-in code.
+    template <typename Code, typename Ambiguous>
+    void decode_range(std::size_t k, std::uint64_t begin, std::uint64_t end, Code && code, Ambiguous && ambiguous) const
+    {
+        std::uint64_t const off = contigs_[k].reference_offset;
+        for (std::uint64_t g = off + begin; g < off + end; ++g)
+            code(g - off - begin, static_cast<unsigned>((reference_words_[g / 32] >> (2 * (g % 32))) & 3u));
+        for (auto const & r : ambiguity_runs_overlapping(off + begin, off + end))
+        {
+            std::uint64_t const a = std::max(r.start, off + begin), b = std::min(r.start + r.length, off + end);
+            for (std::uint64_t g = a; g < b; ++g)
+                ambiguous(g - off - begin, static_cast<char>(r.letter));
+        }
     }
 
     std::span<detail::ambiguity_record const> ambiguity_runs_overlapping(std::uint64_t begin,

@@ -166,10 +166,8 @@ private:
     void encode_reference(std::vector<std::uint8_t> & out, std::uint32_t contig, std::uint64_t b, std::uint64_t e,
                           bool reversed) const
     {
-        std::string const s = index_->contig_sequence(contig, b, e);
-        out.resize(s.size());
-        for (std::size_t i = 0; i < s.size(); ++i)
-            out[reversed ? s.size() - 1 - i : i] = align::encode_base(s[i]);
+        static_assert(align::code_n == 4); // contig_codes' code of an ambiguity letter, as encode_base's
+        index_->contig_codes(contig, b, e, out, reversed);
     }
 
     //! Seeds, chains and extensions of all reads of the batch (mate 2 reads follow mate 1 reads).
@@ -179,7 +177,9 @@ private:
         auto seq = [&](std::size_t r) { return r < a.size() ? a.sequence(r) : b->sequence(r - a.size()); };
         ws.oriented.resize(2 * n);
         ws.codes.resize(2 * n);
-        ws.regions.assign(n, {});
+        ws.regions.resize(n);
+        for (auto & regs : ws.regions)
+            regs.clear(); // capacity kept from batch to batch
         ws.repetitive.assign(n, 0.0);
         std::vector<std::string_view> views(n);
         for (std::size_t r = 0; r < n; ++r)
