@@ -77,7 +77,7 @@ void register_map(CLI::App & app)
                   "(--no-huge-pages: shared with other processes through the page cache)");
     cmd->add_flag("--bwa-seeds", opt->bwa_seeds,
                   "Seed exactly as bwa mem: re-seed inside SMEMs that occur once too, and keep every first-pass SMEM "
-                  "(about 1.7x the CPU, the same accuracy on simulated reads)");
+                  "(about 1.75x the CPU, the same accuracy on simulated reads)");
     cmd->add_option("-o,--output", opt->output, "Output file: BAM if it ends in .bam, else SAM (default: SAM on standard output)");
     cmd->add_option("-K,--batch-reads", opt->batch_pairs, "Reads (pairs) a batch; the insert size is estimated per batch")
         ->check(CLI::Range(std::size_t{100}, std::size_t{10000000}));

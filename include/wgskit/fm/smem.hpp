@@ -12,11 +12,11 @@
 //      shorter, more frequent matches a long unique SMEM hides (a repeat copy with a difference);
 //   3. when third_pass_max_occ > 0 (bwa's max_mem_intv, 20): from each start, the shortest forward match longer
 //      than min_seed_length bases that occurs fewer than third_pass_max_occ times.
-// Seeds are sorted by (begin, end); they may repeat between the passes as in bwa. Two options depart from bwa (the
-// mapper sets both, docs/benchmarks.md has what they cost and save): reseed_unique = false leaves step 2 out for
-// SMEMs that occur once; first_pass_min_forward leaves out of step 1 the SMEMs that reach only a few bases past
-// a search start after a mismatch. Seeds occurring more than
+// Seeds are sorted by (begin, end); they may repeat between the passes as in bwa. Seeds occurring more than
 // max_occ (bwa -c 500) times are kept; locate(seed, max_occ) samples max_occ of their hits as bwa does.
+// Two options depart from bwa (the mapper sets both; docs/benchmarks.md has what they cost and save):
+// reseed_unique = false leaves step 2 out for SMEMs that occur once; first_pass_min_forward leaves out of step 1
+// the SMEMs that reach only a few bases past a search start after a mismatch.
 #pragma once
 
 #include <algorithm>
