@@ -106,7 +106,8 @@ TEST_CASE("count, search and locate equal naive scanning of both strands", "[fm]
                 std::string const bases = idx.contig_sequence(k, b, e);
                 std::vector<std::uint8_t> want(bases.size()), got;
                 for (std::size_t i = 0; i < bases.size(); ++i)
-                    want[i] = static_cast<std::uint8_t>(std::min<std::size_t>(4, std::string_view{"ACGT"}.find(bases[i])));
+                    want[i] =
+                        static_cast<std::uint8_t>(std::min<std::size_t>(4, std::string_view{"ACGT"}.find(bases[i])));
                 idx.contig_codes(k, b, e, got);
                 REQUIRE(got == want);
                 idx.contig_codes(k, b, e, got, true);

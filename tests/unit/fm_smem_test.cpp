@@ -110,7 +110,8 @@ TEST_CASE("find_smems equals the brute-force definition", "[fm]")
             REQUIRE(m.interval.s == naive_hits(text, read.substr(m.begin, m.length())).size());
         }
         REQUIRE(got.size() == got_set.size()); // no duplicates
-        REQUIRE(std::is_sorted(got.begin(), got.end(), [](auto const & a, auto const & b) { return a.begin < b.begin; }));
+        REQUIRE(std::is_sorted(got.begin(), got.end(),
+                               [](auto const & a, auto const & b) { return a.begin < b.begin; }));
         REQUIRE(got_set == brute_force_smems(text, read));
     });
 }
