@@ -79,9 +79,9 @@ struct seed_options
 };
 
 //! The bi-intervals of all strings of length() bases, so that a forward search can start that many bases in
-//! with one lookup instead of length() - 1 dependent index steps (the third seeding pass, whose matches are
-//! longer than min_seed_length >= length() - 1, looks up its first bases). 4^9 entries: 6 MB, 0.35 M steps to
-//! build.
+//! with one lookup instead of length() - 1 dependent index steps: the third seeding pass, whose matches are
+//! longer than min_seed_length >= length() - 1, and the first pass's searches whose shorter forward matches do not
+//! count (smems_through) look up their first bases. 4^9 entries: 6 MB, 0.35 M steps to build.
 class prefix_table
 {
 public:
@@ -91,6 +91,13 @@ public:
 
     unsigned length() const noexcept { return length_; }
     bool empty() const noexcept { return entries_.empty(); }
+
+    //! Whether read codes q hold length() bases from x, all of them A, C, G or T (so that the table has their entry).
+    bool covers(std::uint8_t const * q, std::uint32_t x, std::uint32_t len) const noexcept
+    {
+        return !empty() && len - x >= length_ &&
+               std::all_of(q + x, q + x + length_, [](std::uint8_t c) { return c <= 3; });
+    }
 
     //! The entry of codes[0, length()) (all bases 0..3), first base most significant.
     std::size_t slot(std::uint8_t const * codes) const noexcept
@@ -223,7 +230,8 @@ search_task<std::uint64_t> text_position(Steps const & core, std::uint64_t i, me
 template <typename Steps>
 search_task<std::uint32_t> smems_through(Steps const & core, std::uint8_t const * q, std::uint32_t len,
                                          std::uint32_t x, std::uint64_t min_occ, smem_workspace & ws,
-                                         std::vector<smem> & out, memory_wait & wait, std::uint32_t min_forward = 0)
+                                         std::vector<smem> & out, memory_wait & wait, std::uint32_t min_forward = 0,
+                                         prefix_table const * prefixes = nullptr)
 {
     if (q[x] > 3)
         co_return x + 1;
@@ -239,6 +247,23 @@ search_task<std::uint32_t> smems_through(Steps const & core, std::uint8_t const 
     if (p.s < min_occ) // no match through x occurs often enough
         co_return x + 1;
     std::uint32_t i = x + 1;
+    // Only the longest forward match counts from the read's first base (nothing lies left of it), and from a later
+    // start none shorter than min_forward does: when that exceeds the table's length, its entry is where the first
+    // steps would arrive. Only an entry that occurs twice (and min_occ times) is taken, so that those steps would
+    // neither have stopped nor followed a unique match.
+    if (prefixes && min_occ == 1 && (x == 0 || min_forward > prefixes->length()) && prefixes->covers(q, x, len) &&
+        len - x > prefixes->length())
+    {
+        std::size_t const k = prefixes->slot(q + x);
+        if (wait.interleaved)
+            prefixes->prefetch(k);
+        co_await wait;
+        if ((*prefixes)[k].s >= 2)
+        {
+            p = (*prefixes)[k];
+            i = x + prefixes->length();
+        }
+    }
     bool followed = false;
     std::uint64_t t = no_text_position; // text position of [x, i) when followed
     for (; i < len; ++i)
@@ -331,10 +356,11 @@ search_task<std::uint32_t> smems_through(Steps const & core, std::uint8_t const 
 template <typename Steps>
 search_task<int> all_smems(Steps const & core, std::uint8_t const * q, std::uint32_t len, std::uint64_t min_occ,
                            smem_workspace & ws, std::vector<smem> & out, memory_wait & wait,
-                           std::uint32_t min_forward = 0)
+                           std::uint32_t min_forward = 0, prefix_table const * prefixes = nullptr)
 {
     for (std::uint32_t x = 0; x < len;)
-        x = q[x] > 3 ? x + 1 : co_await smems_through(core, q, len, x, min_occ, ws, out, wait, min_forward);
+        x = q[x] > 3 ? x + 1
+                     : co_await smems_through(core, q, len, x, min_occ, ws, out, wait, min_forward, prefixes);
     co_return 0;
 }
 
@@ -354,8 +380,7 @@ search_task<std::uint32_t> rare_forward_match(Steps const & core, std::uint8_t c
     std::uint32_t i = x + 1;
     // The steps below x + length() can neither stop at a non-base (there is none) nor return a match (it is
     // shorter than min_length + 1): the table's entry is where they would arrive.
-    if (prefixes && !prefixes->empty() && min_length + 1 >= prefixes->length() && len - x >= prefixes->length() &&
-        std::all_of(q + x, q + x + prefixes->length(), [](std::uint8_t c) { return c <= 3; }))
+    if (prefixes && min_length + 1 >= prefixes->length() && prefixes->covers(q, x, len))
     {
         std::size_t const k = prefixes->slot(q + x);
         if (wait.interleaved)
@@ -398,7 +423,7 @@ search_task<int> collect_seeds(Steps const & core, std::uint8_t const * q, std::
     out.clear();
     auto & pass = ws.pass;
     pass.clear();
-    co_await all_smems(core, q, len, 1, ws, pass, wait, opt.first_pass_min_forward);
+    co_await all_smems(core, q, len, 1, ws, pass, wait, opt.first_pass_min_forward, prefixes);
     for (smem const & m : pass)
         if (m.length() >= opt.min_seed_length)
             out.push_back(m);
@@ -537,7 +562,7 @@ inline std::vector<smem> collect_seeds(fmd_index const & index, std::string_view
 
 //! Seeds of many reads: out[r] receives read r's seeds (the same as collect_seeds of each). The reads' searches
 //! are interleaved, with the index lines each next step reads prefetched; prefixes (prefix_table::build of
-//! this index), when given, saves the third pass its first steps.
+//! this index), when given, saves the third pass and some first-pass searches their first steps (same seeds).
 inline void collect_seeds(fmd_index const & index, std::span<std::string_view const> reads,
                           std::vector<std::vector<smem>> & out, seed_options const & options = {},
                           prefix_table const * prefixes = nullptr)

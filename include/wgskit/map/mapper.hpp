@@ -895,7 +895,7 @@ private:
 
     fm::fmd_index const * index_;
     map_options opt_;
-    fm::prefix_table prefixes_; //!< first steps of the third seeding pass
+    fm::prefix_table prefixes_; //!< first steps of the third seeding pass and of some first-pass searches
     align::scoring_scheme scoring_;
     align::alignment_config extension_, local_;
 };
