@@ -249,8 +249,8 @@ search_task<std::uint32_t> smems_through(Steps const & core, std::uint8_t const 
     std::uint32_t i = x + 1;
     // Only the longest forward match counts from the read's first base (nothing lies left of it), and from a later
     // start none shorter than min_forward does: when that exceeds the table's length, its entry is where the first
-    // steps would arrive. Only an entry that occurs twice (and min_occ times) is taken, so that those steps would
-    // neither have stopped nor followed a unique match.
+    // steps would arrive. Only an entry occurring at least twice is taken (min_occ is 1 here), so that those steps
+    // would neither have stopped nor followed a unique match.
     if (prefixes && min_occ == 1 && (x == 0 || min_forward > prefixes->length()) && prefixes->covers(q, x, len) &&
         len - x > prefixes->length())
     {
