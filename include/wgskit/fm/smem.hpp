@@ -66,7 +66,7 @@ struct seed_options
     //! 28% of its CPU (the backward half of a re-seeding search extends a dozen intervals a base): the copy
     //! with a difference that such a re-seeding finds is also reached by the third pass, whose matches of
     //! min_seed_length + 1 bases inside a unique SMEM are kept when they occur more than once (the mapper's
-    //! accuracy on simulated reads is unchanged, see docs/benchmarks.md).
+    //! accuracy on simulated reads is the same within one read, see docs/benchmarks.md).
     bool reseed_unique = true;
     //! The first pass's searches start at the read's first base and then where the longest match of the previous
     //! start ended, i.e. at a mismatch. From such a later start x, extend backward only the forward matches
@@ -226,7 +226,7 @@ search_task<std::uint64_t> text_position(Steps const & core, std::uint64_t i, me
 
 //! Appends to out the SMEMs (occurring >= min_occ times) that cover read position x, sorted by begin;
 //! returns the end of the longest match starting at x. When x > 0 and min_forward > 0, only the SMEMs [b, e) with
-//! e - x >= min_forward, e == len or an N at e (seed_options::first_pass_min_forward).
+//! e - x >= min_forward, e == len or an N at e are appended (seed_options::first_pass_min_forward).
 template <typename Steps>
 search_task<std::uint32_t> smems_through(Steps const & core, std::uint8_t const * q, std::uint32_t len,
                                          std::uint32_t x, std::uint64_t min_occ, smem_workspace & ws,

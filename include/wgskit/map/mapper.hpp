@@ -62,8 +62,8 @@ inline constexpr read_letter_tables read_letters = [] {
 
 struct map_options
 {
-    //! bwa's seeding less two searches whose seeds left the accuracy on simulated reads unchanged (docs/benchmarks.md);
-    //! 12 keeps most of what first_pass_min_forward saves (8 to 19 all measured the same accuracy).
+    //! bwa's seeding less two searches; accuracy on simulated reads stayed the same within one read
+    //! (docs/benchmarks.md). 12 keeps most of what first_pass_min_forward saves (8 to 19 measured the same).
     fm::seed_options seeds{.skip_unique_contained = true, .reseed_unique = false, .first_pass_min_forward = 12};
     detail::chain_options chains{};
     int match = 1, mismatch = 4, gap_open = 6, gap_extend = 1; //!< bwa -A -B -O -E
