@@ -143,6 +143,38 @@ TEST_CASE("rans nx16 order-1 4-way decoding with and without a table for every c
         }
 }
 
+TEST_CASE("rans nx16 order-1 counts are the plain counts, call after call", "[rans]")
+{
+    // Large inputs are counted into four tables kept (zeroed) between calls and the alphabet found by a search
+    // over the counted pairs: checked against a plain count, one input after another of different alphabets.
+    namespace rd = rans::detail;
+    for (std::size_t n : {std::size_t{0}, std::size_t{1}, std::size_t{4095}, std::size_t{4096}, std::size_t{4099},
+                          std::size_t{65537}, std::size_t{200003}})
+        for (auto const & kind : kinds)
+            for (unsigned n_states : {4u, 32u})
+            {
+                INFO("kind " << kind << " n " << n << " states " << n_states);
+                bytes in = sample(kind, n, n + n_states);
+                if (kind == "bytes" && n > 10)
+                    in[n / 2] = 255; // a symbol seen once, deep in the input
+                std::vector<rd::frequencies> counts(256, rd::frequencies{});
+                rd::frequencies alphabet;
+                rd::count_order1(in, n_states, counts.data(), alphabet);
+                std::vector<rd::frequencies> expected(256, rd::frequencies{});
+                rd::frequencies expected_alphabet{};
+                expected_alphabet[0] = 1;
+                std::size_t const region = n / n_states;
+                for (std::size_t p = 0; p < n; ++p)
+                {
+                    bool const region_start = p == 0 || (region > 0 && p % region == 0 && p / region < n_states);
+                    ++expected[region_start ? 0 : in[p - 1]][in[p]];
+                    expected_alphabet[in[p]] = 1;
+                }
+                CHECK(alphabet == expected_alphabet);
+                CHECK(counts == expected);
+            }
+}
+
 TEST_CASE("rans nx16 compresses real qualities", "[rans]")
 {
     bytes const q = sample("qualities", 100000, 3);

@@ -245,24 +245,77 @@ inline void write_frequencies1(std::vector<std::uint8_t> & out, frequencies cons
 //! Order-1 counts (counts[context][symbol], all zero on entry) and the alphabet (with 0, every state's first
 //! context). Each of the N regions starts in context 0, the remainder continues the last region: counted as one
 //! sequence, then the region starts corrected.
+//!
+//! Inputs of a few KB and more are counted into four tables, by position mod 4: with one table, a run of one
+//! byte (qualities) chains every increment through one counter in memory, a store-to-load forwarding a byte. The
+//! loop then stores nothing else: the alphabet is every symbol reachable from context 0 along the counted pairs
+//! (the input is one path through them), found while the tables' rows are summed.
 inline void count_order1(std::span<std::uint8_t const> in, unsigned n_states, frequencies * counts,
                          frequencies & alphabet)
 {
     alphabet.fill(0);
     alphabet[0] = 1;
+    std::uint8_t const * const d = in.data();
+    std::size_t const n = in.size();
     std::uint32_t prev = 0;
-    for (std::uint8_t const c : in)
+    if (n >= 4096) // below, summing the rows costs about what a single table loses
     {
-        ++counts[prev][c];
-        alphabet[c] = 1;
-        prev = c;
+        // All zero between calls; table k's row c at tk + c * 256. The tables start 64 bytes apart modulo 4 KB:
+        // in a run, the four increments hit the same row and column of each table, and at equal addresses modulo
+        // 4 KB a load waits for the previous table's store (4K aliasing).
+        constexpr std::size_t table_size = 256 * 256;
+        thread_local std::vector<std::uint32_t> more(3 * table_size + 64);
+        std::uint32_t * const t1 = more.data() + 16;
+        std::uint32_t * const t2 = t1 + table_size + 16;
+        std::uint32_t * const t3 = t2 + table_size + 16;
+        std::size_t i = 0;
+        for (; i + 4 <= n; i += 4)
+        {
+            std::uint32_t const c0 = d[i], c1 = d[i + 1], c2 = d[i + 2], c3 = d[i + 3];
+            ++counts[prev][c0];
+            ++t1[c0 * 256 + c1];
+            ++t2[c1 * 256 + c2];
+            ++t3[c2 * 256 + c3];
+            prev = c3;
+        }
+        for (; i < n; prev = d[i++])
+            ++counts[prev][d[i]];
+        // Every context in t1..t3 is reached: its row is summed (and cleared) before the search leaves it.
+        std::array<std::uint8_t, 256> pending;
+        unsigned n_pending = 0;
+        pending[n_pending++] = 0;
+        while (n_pending > 0)
+        {
+            unsigned const ctx = pending[--n_pending];
+            auto & row = counts[ctx];
+            std::uint32_t * const r1 = t1 + ctx * 256;
+            std::uint32_t * const r2 = t2 + ctx * 256;
+            std::uint32_t * const r3 = t3 + ctx * 256;
+            for (int s = 0; s < 256; ++s)
+                row[s] += r1[s] + r2[s] + r3[s];
+            std::fill_n(r1, 256, 0u);
+            std::fill_n(r2, 256, 0u);
+            std::fill_n(r3, 256, 0u);
+            for (int s = 0; s < 256; ++s)
+                if (row[s] != 0 && !alphabet[s])
+                {
+                    alphabet[s] = 1;
+                    pending[n_pending++] = static_cast<std::uint8_t>(s);
+                }
+        }
     }
-    std::size_t const region = in.size() / n_states;
+    else
+        for (std::size_t i = 0; i < n; prev = d[i++])
+        {
+            ++counts[prev][d[i]];
+            alphabet[d[i]] = 1;
+        }
+    std::size_t const region = n / n_states;
     for (unsigned j = 1; region > 0 && j < n_states; ++j)
     {
         std::size_t const p = j * region;
-        --counts[in[p - 1]][in[p]];
-        ++counts[0][in[p]];
+        --counts[d[p - 1]][d[p]];
+        ++counts[0][d[p]];
     }
 }
 
@@ -472,6 +525,15 @@ struct split_slots
         x = data[index] * (x >> bits) + data[Slots + index];
         return reinterpret_cast<std::uint8_t const *>(data + 2 * Slots)[index];
     }
+
+    // The order-1 4-way loop's view: a context is the symbol itself.
+    static std::uint32_t context_of(std::uint8_t symbol) noexcept { return symbol; }
+    template <unsigned Bits>
+    WGSKIT_ALWAYS_INLINE std::uint32_t step_in(std::uint32_t & x, std::uint32_t c) const noexcept
+    {
+        return step(x, (c << Bits) + (x & ((1u << Bits) - 1)), Bits);
+    }
+    static std::uint8_t symbol_of_context(std::uint32_t c) noexcept { return static_cast<std::uint8_t>(c); }
 };
 
 //! Storage for split_slots<Slots>.
@@ -481,6 +543,125 @@ struct split_slot_storage
     std::unique_ptr<std::uint16_t[]> data{new std::uint16_t[2 * Slots + (Slots + 1) / 2]};
 
     split_slots<Slots> view() const { return {data.get()}; }
+};
+
+//! ranked_slots: order-1 tables in a few tens of KB when there are many contexts (names: ~25 contexts of 1024
+//! slots, 128 KB as split_slots, past L1): per context a byte a slot, the rank of its symbol in the alphabet, and
+//! per (context rank, symbol rank) the frequency and start, 16 bits each (the multiply's operand straight from a
+//! load). Context c's slots are at rank(c) << bits, its entries at rank(c) << 8. The decoding step is two
+//! dependent loads from L1 instead of one from L2.
+struct ranked_slots
+{
+    // One allocation at fixed offsets, so that the 4-way loop keeps one register for all of it (with more, GCC
+    // spills the states' contexts, and their store and reload land on the dependency chain).
+    static constexpr std::size_t entries = 256 * 256;
+    static constexpr std::size_t ranks_at = 0;                                  // u8 [rank(c) << bits | slot]
+    static constexpr std::size_t freq_at = std::size_t{256} << order1_bits;     // u16 [rank(c) << 8 | rank(s)]
+    static constexpr std::size_t start_at = freq_at + 2 * entries;              // u16, as freq
+    static constexpr std::size_t symbol_of_at = start_at + 2 * entries;         // u8 [rank] -> symbol
+    static constexpr std::size_t rank_of_at = symbol_of_at + 256;               // u8 [symbol] -> rank
+    static constexpr std::size_t size = rank_of_at + 256;
+    std::uint8_t * data;
+
+    std::uint8_t * ranks() const noexcept { return data + ranks_at; }
+    std::uint8_t const * symbol_of() const noexcept { return data + symbol_of_at; }
+    std::uint8_t const * rank_of() const noexcept { return data + rank_of_at; }
+    WGSKIT_ALWAYS_INLINE std::uint32_t freq(std::uint32_t e) const noexcept
+    {
+        std::uint16_t v;
+        std::memcpy(&v, data + freq_at + 2 * std::size_t{e}, 2);
+        return v;
+    }
+    WGSKIT_ALWAYS_INLINE std::uint32_t start(std::uint32_t e) const noexcept
+    {
+        std::uint16_t v;
+        std::memcpy(&v, data + start_at + 2 * std::size_t{e}, 2);
+        return v;
+    }
+    void set_entry(std::uint32_t e, std::uint32_t f, std::uint32_t start) const noexcept
+    {
+        std::uint16_t const fv = static_cast<std::uint16_t>(f), sv = static_cast<std::uint16_t>(start);
+        std::memcpy(data + freq_at + 2 * std::size_t{e}, &fv, 2);
+        std::memcpy(data + start_at + 2 * std::size_t{e}, &sv, 2);
+    }
+
+    //! Tables (context, frequencies summing to 2^bits); the ranks are those of 0, the contexts and their symbols.
+    void build(unsigned bits, std::vector<std::pair<std::uint32_t, frequencies>> const & tables) const
+    {
+        frequencies alphabet{};
+        for (auto const & [ctx, f] : tables)
+        {
+            alphabet[ctx] = 1;
+            for (unsigned s = 0; s < 256; ++s)
+                alphabet[s] |= f[s];
+        }
+        std::uint8_t * const symbol_of = data + symbol_of_at;
+        std::uint8_t * const rank_of = data + rank_of_at;
+        unsigned rank = 0;
+        for (unsigned s = 0; s < 256; ++s)
+            if (alphabet[s] || s == 0)
+            {
+                rank_of[s] = static_cast<std::uint8_t>(rank);
+                symbol_of[rank++] = static_cast<std::uint8_t>(s);
+            }
+        for (auto const & [ctx, f] : tables)
+        {
+            std::uint32_t const c = rank_of[ctx];
+            std::uint8_t * const slots = ranks() + (std::size_t{c} << bits);
+            std::uint32_t start = 0;
+            for (unsigned s = 0; s < 256; ++s)
+            {
+                if (f[s] == 0)
+                    continue;
+                std::uint32_t const r = rank_of[s];
+                std::fill_n(slots + start, f[s], static_cast<std::uint8_t>(r));
+                set_entry((c << 8) + r, f[s], start);
+                start += f[s];
+            }
+        }
+    }
+
+    //! One step in context rank c: updates x, returns the symbol's rank.
+    WGSKIT_ALWAYS_INLINE std::uint32_t step_ranked(std::uint32_t & x, std::uint32_t c, unsigned bits) const noexcept
+    {
+        std::uint32_t const m = x & ((1u << bits) - 1);
+        std::uint32_t const r = data[ranks_at + (c << bits) + m];
+        std::uint32_t const e = (c << 8) + r;
+        std::uint32_t bias = m - start(e);
+        keep_in_register(bias); // one add after the multiply, not a subtraction and an add
+        x = freq(e) * (x >> bits) + bias;
+        return r;
+    }
+
+    // The order-1 4-way loop's view: a context is a symbol's rank.
+    std::uint32_t context_of(std::uint8_t symbol) const noexcept { return data[rank_of_at + symbol]; }
+    template <unsigned Bits>
+    WGSKIT_ALWAYS_INLINE std::uint32_t step_in(std::uint32_t & x, std::uint32_t c) const noexcept
+    {
+        return step_ranked(x, c, Bits);
+    }
+    WGSKIT_ALWAYS_INLINE std::uint8_t symbol_of_context(std::uint32_t c) const noexcept
+    {
+        return data[symbol_of_at + c];
+    }
+
+    //! The generic step (index = symbol context << bits | slot), for the tail.
+    WGSKIT_ALWAYS_INLINE std::uint32_t step(std::uint32_t & x, std::uint32_t index, unsigned bits) const noexcept
+    {
+        return symbol_of()[step_ranked(x, rank_of()[index >> bits], bits)];
+    }
+};
+
+//! Order-1 4-way tables of more than a bit a symbol and larger than this as split_slots (5 bytes a slot) are
+//! decoded from ranked_slots: about an L1 data cache.
+inline constexpr std::size_t ranked_above_bytes = 48 * 1024;
+
+//! Storage for ranked_slots.
+struct ranked_slot_storage
+{
+    std::unique_ptr<std::uint8_t[]> data{new std::uint8_t[ranked_slots::size]};
+
+    ranked_slots view() const { return {data.get()}; }
 };
 
 //! Order-0 decoding with 4 states (named variables, as in the order-1 loop), then the careful tail.
@@ -688,17 +869,18 @@ decode_status decode_order1_states(Table const & table, std::uint32_t const * co
 //! The 4-way order-1 rounds with each state and context in a named variable and the table size a constant:
 //! in arrays indexed by state, GCC kept them on the stack (the byte stores to out may alias them) or in vector
 //! registers, both on the decoder's dependency chain. Stops at the end of the input's whole rounds or, when
-//! CheckContext (the table set is incomplete), before a round that meets a context without a table; returns the
-//! rounds done (state j wrote out[j * region + i] for i below it).
+//! CheckContext (the table set is incomplete; split_slots only), before a round that meets a context without a
+//! table; returns the rounds done (state j wrote out[j * region + i] for i below it).
 template <unsigned Bits, bool Branchless, bool CheckContext, typename Table>
 std::size_t decode_order1_x4_rounds(Table const & table_in, std::uint32_t const * context_base, std::uint32_t * x,
                                     std::uint8_t * last, std::uint8_t const *& p, std::uint8_t const * end,
                                     std::size_t region, std::uint8_t * out) noexcept
 {
-    constexpr std::uint32_t mask = (1u << Bits) - 1;
     Table const table = table_in; // a local copy: the byte stores to out could alias the caller's
     std::uint32_t x0 = x[0], x1 = x[1], x2 = x[2], x3 = x[3];
-    std::uint32_t c0 = last[0], c1 = last[1], c2 = last[2], c3 = last[3];
+    // The states' contexts as the table indexes them (the symbol, or its rank).
+    std::uint32_t c0 = table.context_of(last[0]), c1 = table.context_of(last[1]);
+    std::uint32_t c2 = table.context_of(last[2]), c3 = table.context_of(last[3]);
     std::uint8_t const * q = p;
     auto const renormalise = [&q](std::uint32_t & s) { renormalise_state<Branchless>(s, q); };
     // o: state 0's next output; state j's is o + j * region. Few registers stay free: no end check in the loop.
@@ -716,14 +898,14 @@ std::size_t decode_order1_x4_rounds(Table const & table_in, std::uint32_t const 
                 if (((context_base[c0] == no_context_table) | (context_base[c1] == no_context_table) |
                      (context_base[c2] == no_context_table) | (context_base[c3] == no_context_table)) != 0)
                     [[unlikely]] goto done;
-            c0 = table.step(x0, (c0 << Bits) + (x0 & mask), Bits);
-            c1 = table.step(x1, (c1 << Bits) + (x1 & mask), Bits);
-            c2 = table.step(x2, (c2 << Bits) + (x2 & mask), Bits);
-            c3 = table.step(x3, (c3 << Bits) + (x3 & mask), Bits);
-            o[0] = static_cast<std::uint8_t>(c0);
-            o[region] = static_cast<std::uint8_t>(c1);
-            o[2 * region] = static_cast<std::uint8_t>(c2);
-            o[3 * region] = static_cast<std::uint8_t>(c3);
+            c0 = table.template step_in<Bits>(x0, c0);
+            c1 = table.template step_in<Bits>(x1, c1);
+            c2 = table.template step_in<Bits>(x2, c2);
+            c3 = table.template step_in<Bits>(x3, c3);
+            o[0] = table.symbol_of_context(c0);
+            o[region] = table.symbol_of_context(c1);
+            o[2 * region] = table.symbol_of_context(c2);
+            o[3 * region] = table.symbol_of_context(c3);
             renormalise(x0);
             renormalise(x1);
             renormalise(x2);
@@ -732,23 +914,19 @@ std::size_t decode_order1_x4_rounds(Table const & table_in, std::uint32_t const 
     }
 [[maybe_unused]] done: // the exit on a context without a table
     x[0] = x0, x[1] = x1, x[2] = x2, x[3] = x3;
-    last[0] = static_cast<std::uint8_t>(c0), last[1] = static_cast<std::uint8_t>(c1);
-    last[2] = static_cast<std::uint8_t>(c2), last[3] = static_cast<std::uint8_t>(c3);
+    last[0] = table.symbol_of_context(c0), last[1] = table.symbol_of_context(c1);
+    last[2] = table.symbol_of_context(c2), last[3] = table.symbol_of_context(c3);
     p = q;
     return static_cast<std::size_t>(o - out);
 }
 
-//! Order-1 decoding of len symbols with N states (4 or 32) from the rest of in, with decoder tables of the given
-//! layout (room for order1_slots slots).
+//! Order-1 decoding of len symbols with N states (4 or 32) from the rest of in (after the tables), with decoder
+//! tables of the given layout.
 template <typename Table>
 decode_status decode_order1_with(byte_reader & in, std::size_t len, unsigned n_states, std::uint8_t * out,
-                                 Table const & table)
+                                 Table const & table, unsigned bits, std::array<std::uint32_t, 256> const & context_base,
+                                 bool complete)
 {
-    unsigned bits = 12;
-    std::array<std::uint32_t, 256> context_base;
-    bool complete = false;
-    if (auto st = read_frequencies1(in, bits, table, context_base, complete); st != decode_status::ok)
-        return st;
     std::uint32_t x[32];
     if (auto st = read_states(in, x, n_states); st != decode_status::ok)
         return st;
@@ -770,11 +948,15 @@ decode_status decode_order1_with(byte_reader & in, std::size_t len, unsigned n_s
         // Whole rounds in the specialised loop, then the generic code from where it stopped (the end of the
         // input, or a context without a table, which the generic code reports).
         bool const branchless = renormalise_branchless(static_cast<std::size_t>(end - p), len);
-        auto const rounds = [&]<unsigned Bits, bool Branchless>() {
-            return complete ? decode_order1_x4_rounds<Bits, Branchless, false>(table, context_base.data(), x, last, p,
-                                                                               end, len / 4, out)
-                            : decode_order1_x4_rounds<Bits, Branchless, true>(table, context_base.data(), x, last, p,
-                                                                              end, len / 4, out);
+        auto const rounds = [&]<unsigned Bits, bool Branchless>() -> std::size_t {
+            if constexpr (std::is_same_v<Table, ranked_slots>) // complete table sets of over a bit a symbol
+                return decode_order1_x4_rounds<Bits, true, false>(table, context_base.data(), x, last, p, end,
+                                                                  len / 4, out);
+            else
+                return complete ? decode_order1_x4_rounds<Bits, Branchless, false>(table, context_base.data(), x,
+                                                                                   last, p, end, len / 4, out)
+                                : decode_order1_x4_rounds<Bits, Branchless, true>(table, context_base.data(), x, last,
+                                                                                  p, end, len / 4, out);
         };
         std::size_t done = 0;
         if (bits == 12)
@@ -792,20 +974,54 @@ decode_status decode_order1_with(byte_reader & in, std::size_t len, unsigned n_s
     return check_final_states(x, n_states);
 }
 
+//! The order-1 tables as read (context << bits, frequencies), for a layout chosen once their number is known.
+struct collected_tables
+{
+    std::vector<std::pair<std::uint32_t, frequencies>> * tables;
+
+    void build(std::uint32_t base, frequencies const & f) const { tables->emplace_back(base, f); }
+};
+
 inline decode_status decode_order1(byte_reader & in, std::size_t len, unsigned n_states, std::uint8_t * out)
 {
     if (len == 0)
         return decode_status::ok;
-    // Per-context tables in memory kept per thread, context c's at c << bits: only the pages of contexts that
-    // occur are ever touched. Nothing else uses it while this call runs. The 32-way kernel gathers packed slots;
-    // the 4-way loops are faster on split ones.
+    // Per-context tables in memory kept per thread, context c's at c << bits (or its rank's): only the pages of
+    // contexts that occur are ever touched. Nothing else uses it while this call runs. The 32-way kernel gathers
+    // packed slots.
+    unsigned bits = 12;
+    std::array<std::uint32_t, 256> context_base;
+    bool complete = false;
     if (n_states == 32)
     {
         thread_local std::unique_ptr<std::uint32_t[]> const slots{new std::uint32_t[order1_slots]};
-        return decode_order1_with(in, len, n_states, out, packed_slots{slots.get()});
+        packed_slots const table{slots.get()};
+        if (auto st = read_frequencies1(in, bits, table, context_base, complete); st != decode_status::ok)
+            return st;
+        return decode_order1_with(in, len, n_states, out, table, bits, context_base, complete);
+    }
+    // The 4-way loops: split slots while they stay near L1, ranked ones for many contexts.
+    thread_local std::vector<std::pair<std::uint32_t, frequencies>> read;
+    read.clear();
+    if (auto st = read_frequencies1(in, bits, collected_tables{&read}, context_base, complete); st != decode_status::ok)
+        return st;
+    // Over a bit a symbol, the steps spread over the contexts' tables: past L1 as split slots, ranked ones are
+    // faster; on well-compressed data (qualities) the steps stay in a few contexts' tables, where split slots
+    // are in L1 and their one load a step is faster than ranked slots' two.
+    if (complete && renormalise_branchless(in.remaining(), len) && (read.size() << bits) * 5 > ranked_above_bytes)
+    {
+        thread_local ranked_slot_storage const storage;
+        auto const table = storage.view();
+        for (auto & t : read)
+            t.first >>= bits;
+        table.build(bits, read);
+        return decode_order1_with(in, len, n_states, out, table, bits, context_base, complete);
     }
     thread_local split_slot_storage<order1_slots> const storage;
-    return decode_order1_with(in, len, n_states, out, storage.view());
+    auto const table = storage.view();
+    for (auto const & [base, f] : read)
+        table.build(base, f);
+    return decode_order1_with(in, len, n_states, out, table, bits, context_base, complete);
 }
 
 } // namespace wgskit::codec::rans::detail
