@@ -175,6 +175,44 @@ TEST_CASE("rans nx16 order-1 counts are the plain counts, call after call", "[ra
             }
 }
 
+TEST_CASE("rans nx16 encoders' 64-bit and 32-bit reciprocals both give rANS's coded state", "[rans]")
+{
+    // Both symbol layouts must code every state the encoder can meet (below f * 2^19 after renormalisation)
+    // identically: every frequency of 10- and 12-bit tables, the states at and around multiples of f and the top.
+    namespace rd = rans::detail;
+    std::mt19937_64 rng{29};
+    for (unsigned bits : {10u, 12u})
+        for (std::uint32_t f = 1; f <= (1u << bits); ++f)
+        {
+            std::uint32_t const start = (1u << bits) - f;
+            rd::encoder_symbol const a = rd::make_encoder_symbol(start, f, bits);
+            rd::scalar_encoder_symbol const b = rd::make_scalar_encoder_symbol(start, f, bits);
+            REQUIRE(a.renorm_above == b.renorm_above);
+            std::uint32_t const top = f * (1u << 19) - 1; // the largest state left after renormalisation
+            std::vector<std::uint32_t> xs{1, 2, top, top - 1, rd::state_lower_bound};
+            for (int k = 0; k < 24; ++k)
+            {
+                std::uint32_t const m = static_cast<std::uint32_t>(rng() % (top / f + 1)) * f;
+                for (std::uint32_t x : {m, m + 1, m + f - 1})
+                    if (x >= 1 && x <= top)
+                        xs.push_back(x);
+                xs.push_back(static_cast<std::uint32_t>(1 + rng() % top));
+            }
+            // The coded state: rANS's C(s, x) = (x / f) * 2^bits + x mod f + start, by either reciprocal (for f = 1
+            // the quotient is x - 1 and the bias makes up for it).
+            auto const code = [](auto const & sym, std::uint32_t x) {
+                return x + sym.bias + rd::encoder_quotient(x, sym) * sym.cmpl_freq;
+            };
+            for (std::uint32_t x : xs)
+            {
+                INFO("bits " << bits << " f " << f << " x " << x);
+                std::uint32_t const expected = ((x / f) << bits) + x % f + start;
+                REQUIRE(code(a, x) == expected);
+                REQUIRE(code(b, x) == expected);
+            }
+        }
+}
+
 TEST_CASE("rans nx16 compresses real qualities", "[rans]")
 {
     bytes const q = sample("qualities", 100000, 3);

@@ -51,6 +51,52 @@ inline encoder_symbol make_encoder_symbol(std::uint32_t start, std::uint32_t fre
     return e;
 }
 
+//! One symbol's encoding constants for the scalar 4-way encoders: a 64-bit reciprocal, so that the quotient is
+//! the high half of one 64 x 64-bit multiply, with no per-symbol variable shift (two or three micro-ops on Intel
+//! cores, and its count pins a register). Exact for every x below 2^32: x * (rcp - 2^64 / f) < 2^32 < 2^64 / f.
+struct scalar_encoder_symbol
+{
+    std::uint64_t rcp_freq{0};     // ceil(2^64 / f); 2^64 - 1 for f = 1 (q = x - 1)
+    std::uint32_t renorm_above{0}; // as encoder_symbol
+    std::uint16_t bias{0};         // start, or start + 2^bits - 1 for f = 1
+    std::uint16_t cmpl_freq{0};    // 2^bits - f
+};
+static_assert(sizeof(scalar_encoder_symbol) == 16);
+
+inline scalar_encoder_symbol make_scalar_encoder_symbol(std::uint32_t start, std::uint32_t freq, unsigned bits) noexcept
+{
+    scalar_encoder_symbol e;
+    e.renorm_above = ((state_lower_bound >> bits) << 16) * freq - 1;
+    e.cmpl_freq = static_cast<std::uint16_t>((1u << bits) - freq);
+    if (freq < 2)
+    {
+        // As in make_encoder_symbol: q = x - 1, and x + bias + (x - 1) * (2^bits - 1) = x * 2^bits + start.
+        e.rcp_freq = ~std::uint64_t{0};
+        e.bias = static_cast<std::uint16_t>(start + (1u << bits) - 1);
+    }
+    else
+    {
+        // ceil(2^64 / f): exactly 2^64 / f for a power of two, else floor((2^64 - 1) / f) + 1.
+        e.rcp_freq = std::has_single_bit(freq) ? std::uint64_t{1} << (64 - std::countr_zero(freq))
+                                               : ~std::uint64_t{0} / freq + 1;
+        e.bias = static_cast<std::uint16_t>(start);
+    }
+    return e;
+}
+
+//! The quotient x / f of encode_symbol() for either table layout.
+WGSKIT_ALWAYS_INLINE std::uint32_t encoder_quotient(std::uint32_t x, encoder_symbol const & s) noexcept
+{
+    return static_cast<std::uint32_t>((std::uint64_t{x} * s.rcp_freq) >> s.rcp_shift);
+}
+
+__extension__ using uint128 = unsigned __int128;
+
+WGSKIT_ALWAYS_INLINE std::uint32_t encoder_quotient(std::uint32_t x, scalar_encoder_symbol const & s) noexcept
+{
+    return static_cast<std::uint32_t>((static_cast<uint128>(x) * s.rcp_freq) >> 64);
+}
+
 //! Stores the low 16 bits of x at p, little-endian.
 WGSKIT_ALWAYS_INLINE void store_word(std::uint8_t * p, std::uint32_t x) noexcept
 {
@@ -69,8 +115,8 @@ WGSKIT_ALWAYS_INLINE void store_word(std::uint8_t * p, std::uint32_t x) noexcept
 //! Encodes one symbol into x, writing renormalisation words backwards at *ptr. Branchless: for data of more
 //! than a bit a symbol (names), where renormalisation is frequent and a branch on it mispredicts often; on
 //! well-compressible data (qualities) the branch is predictable and cheaper than the extra dependency.
-template <bool Branchless>
-WGSKIT_ALWAYS_INLINE void encode_symbol(std::uint32_t & x, std::uint8_t *& ptr, encoder_symbol const & s) noexcept
+template <bool Branchless, typename Symbol>
+WGSKIT_ALWAYS_INLINE void encode_symbol(std::uint32_t & x, std::uint8_t *& ptr, Symbol const & s) noexcept
 {
     if constexpr (Branchless)
     {
@@ -98,7 +144,7 @@ WGSKIT_ALWAYS_INLINE void encode_symbol(std::uint32_t & x, std::uint8_t *& ptr, 
         store_word(ptr, x);
         x >>= 16;
     }
-    std::uint32_t const q = static_cast<std::uint32_t>((std::uint64_t{x} * s.rcp_freq) >> s.rcp_shift);
+    std::uint32_t const q = encoder_quotient(x, s);
     x = x + s.bias + q * s.cmpl_freq;
 }
 

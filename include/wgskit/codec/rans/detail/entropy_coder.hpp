@@ -45,13 +45,17 @@ inline double coded_bits(frequencies const & counts, frequencies const & f, unsi
 }
 
 //! The 256 entries of a table at t (symbols absent from f are left as they were: the coder never looks at them).
-inline void make_encoder_table(frequencies const & f, unsigned bits, encoder_symbol * t)
+template <typename Symbol = encoder_symbol>
+void make_encoder_table(frequencies const & f, unsigned bits, Symbol * t)
 {
     std::uint32_t start = 0;
     for (int s = 0; s < 256; ++s)
         if (f[s])
         {
-            t[s] = make_encoder_symbol(start, f[s], bits);
+            if constexpr (std::is_same_v<Symbol, scalar_encoder_symbol>)
+                t[s] = make_scalar_encoder_symbol(start, f[s], bits);
+            else
+                t[s] = make_encoder_symbol(start, f[s], bits);
             start += f[s];
         }
 }
@@ -63,7 +67,8 @@ inline void make_encoder_table(frequencies const & f, unsigned bits, encoder_sym
 struct encoder_workspace
 {
     std::vector<frequencies> counts, freqs;
-    std::vector<encoder_symbol> tables; // order-1: context c's 256 entries at c * 256
+    std::vector<encoder_symbol> tables; // order-1: context c's 256 entries at c * 256 (32 states)
+    std::vector<scalar_encoder_symbol> scalar_tables; // the same for 4 states
     std::unique_ptr<std::uint8_t[]> backward;
     std::size_t backward_size{0};
 
@@ -110,30 +115,36 @@ private:
     std::unique_ptr<std::uint8_t[]> own_;
 };
 
-//! Byte counts. Four interleaved tables: runs of one byte would otherwise chain every increment through the
-//! same counter in memory.
+//! Byte counts. Eight interleaved tables: runs of one byte would otherwise chain every increment through the
+//! same counter in memory (a store-to-load forwarding each).
 inline frequencies histogram(std::span<std::uint8_t const> in)
 {
-    std::array<frequencies, 4> part{};
+    std::array<frequencies, 8> part{};
+    std::uint8_t const * const d = in.data();
+    std::size_t const n = in.size();
     std::size_t i = 0;
-    for (; i + 4 <= in.size(); i += 4)
+    for (; i + 8 <= n; i += 8)
     {
-        ++part[0][in[i]];
-        ++part[1][in[i + 1]];
-        ++part[2][in[i + 2]];
-        ++part[3][in[i + 3]];
+        ++part[0][d[i]];
+        ++part[1][d[i + 1]];
+        ++part[2][d[i + 2]];
+        ++part[3][d[i + 3]];
+        ++part[4][d[i + 4]];
+        ++part[5][d[i + 5]];
+        ++part[6][d[i + 6]];
+        ++part[7][d[i + 7]];
     }
-    for (; i < in.size(); ++i)
-        ++part[0][in[i]];
+    for (; i < n; ++i)
+        ++part[0][d[i]];
     for (int s = 0; s < 256; ++s)
-        part[0][s] += part[1][s] + part[2][s] + part[3][s];
+        part[0][s] += part[1][s] + part[2][s] + part[3][s] + part[4][s] + part[5][s] + part[6][s] + part[7][s];
     return part[0];
 }
 
 // The 4 states' symbols in reverse: the partial last round first, then whole rounds (no division). The states
 // are four named locals: as an array, GCC keeps them in a vector register and extracts and inserts lanes.
 template <bool Branchless>
-void encode_order0_x4(std::span<std::uint8_t const> in, encoder_symbol const * table, std::uint32_t * states,
+void encode_order0_x4(std::span<std::uint8_t const> in, scalar_encoder_symbol const * table, std::uint32_t * states,
                       std::uint8_t *& out_ptr)
 {
     std::uint8_t * ptr = out_ptr;
@@ -160,8 +171,6 @@ inline void encode_order0(std::span<std::uint8_t const> in, unsigned n_states, s
     frequencies const counts = histogram(in);
     frequencies const f = normalise(counts, order0_bits);
     write_frequencies0(out, f);
-    std::array<encoder_symbol, 256> table;
-    make_encoder_table(f, order0_bits, table.data());
 
     backward_buffer buf{in.size(), n_states};
     std::uint8_t * ptr = buf.end();
@@ -170,6 +179,8 @@ inline void encode_order0(std::span<std::uint8_t const> in, unsigned n_states, s
     std::fill_n(x, n_states, state_lower_bound);
     if (n_states == 32)
     {
+        std::array<encoder_symbol, 256> table;
+        make_encoder_table(f, order0_bits, table.data());
         // The partial last round first (the encoder runs backwards), then the kernel's whole rounds.
         std::size_t const whole = in.size() / 32 * 32;
         for (std::size_t i = in.size(); i-- > whole;)
@@ -179,7 +190,11 @@ inline void encode_order0(std::span<std::uint8_t const> in, unsigned n_states, s
         });
     }
     else
+    {
+        std::array<scalar_encoder_symbol, 256> table;
+        make_encoder_table(f, order0_bits, table.data());
         branchless ? encode_order0_x4<true>(in, table.data(), x, ptr) : encode_order0_x4<false>(in, table.data(), x, ptr);
+    }
     flush_states(x, n_states, ptr);
     buf.append_from(ptr, out);
 }
@@ -321,7 +336,7 @@ inline void count_order1(std::span<std::uint8_t const> in, unsigned n_states, fr
 
 //! Order-1, 4 states: the remainder (the last state's) first, then the regions in lock-step, last round first.
 template <bool Branchless>
-void encode_order1_x4(std::span<std::uint8_t const> in, encoder_symbol const * tables, std::uint32_t * states,
+void encode_order1_x4(std::span<std::uint8_t const> in, scalar_encoder_symbol const * tables, std::uint32_t * states,
                       std::uint8_t *& out_ptr)
 {
     local_encoder_state<4> local{states, out_ptr};
@@ -371,10 +386,10 @@ inline void encode_order1(std::span<std::uint8_t const> in, unsigned n_states, s
     // Only the contexts of the alphabet can have counts, and only theirs are (re)built: neither the table
     // writer nor the coder looks at the others' stale rows.
     auto & f = w.freqs;
-    auto & table = w.tables;
     f.resize(256);
-    table.resize(order1_encoder_entries);
     double coded = 0; // bits
+    std::array<std::uint8_t, 256> with_table; // the contexts with frequencies
+    unsigned n_with_table = 0;
     for (int ctx = 0; ctx < 256; ++ctx)
     {
         if (!alphabet[ctx])
@@ -388,11 +403,18 @@ inline void encode_order1(std::span<std::uint8_t const> in, unsigned n_states, s
             continue;
         }
         f[ctx] = normalise(counts[ctx], order1_bits);
-        make_encoder_table(f[ctx], order1_bits, table.data() + ctx * 256);
         coded += coded_bits(counts[ctx], f[ctx], order1_bits);
         counts[ctx].fill(0);
+        with_table[n_with_table++] = static_cast<std::uint8_t>(ctx);
     }
     write_frequencies1(out, alphabet, f);
+    // The encoder tables of the contexts with frequencies, in the layout of the coder that runs.
+    auto const make_tables = [&](auto & table) {
+        table.resize(order1_encoder_entries);
+        for (unsigned k = 0; k < n_with_table; ++k)
+            make_encoder_table(f[with_table[k]], order1_bits, table.data() + with_table[k] * 256);
+        return table.data();
+    };
 
     backward_buffer buf{in.size(), n_states};
     std::uint8_t * ptr = buf.end();
@@ -401,16 +423,20 @@ inline void encode_order1(std::span<std::uint8_t const> in, unsigned n_states, s
     std::fill_n(x, n_states, state_lower_bound);
     if (n_states == 32)
     {
+        encoder_symbol const * const table = make_tables(w.tables);
         // The decoder's last steps are the remainder (last state's): encoded first, then the kernel's rounds.
         std::size_t const region = in.size() / 32;
         for (std::size_t p = in.size(); p-- > region * 32;)
             encode_symbol<true>(x[31], ptr, table[(p == 0 ? 0 : in[p - 1]) * 256 + in[p]]);
         simd::dispatch<rans_x32_encode_kernel>([&](auto kernel) {
-            kernel.encode_order1(table.data(), in.data(), region, x, ptr, branchless);
+            kernel.encode_order1(table, in.data(), region, x, ptr, branchless);
         });
     }
     else
-        branchless ? encode_order1_x4<true>(in, table.data(), x, ptr) : encode_order1_x4<false>(in, table.data(), x, ptr);
+    {
+        scalar_encoder_symbol const * const table = make_tables(w.scalar_tables);
+        branchless ? encode_order1_x4<true>(in, table, x, ptr) : encode_order1_x4<false>(in, table, x, ptr);
+    }
     flush_states(x, n_states, ptr);
     buf.append_from(ptr, out);
 }
@@ -677,18 +703,28 @@ decode_status decode_order0_x4(split_slots<std::size_t{1} << order0_bits> const 
     std::uint8_t const * p = in_ptr;
     auto const renormalise_one = [&p](std::uint32_t & x) { renormalise_state<Branchless>(x, p); };
     std::uint32_t x0 = states[0], x1 = states[1], x2 = states[2], x3 = states[3];
-    std::size_t i = 0;
-    for (; i + 4 <= len && end - p >= 8; i += 4)
+    // Rounds in batches that cannot run past the input (a round reads at most 8 bytes): one compare a round.
+    std::uint8_t * o = out;
+    std::uint8_t * const whole_end = out + len / 4 * 4;
+    while (true)
     {
-        step(x0, out[i]);
-        step(x1, out[i + 1]);
-        step(x2, out[i + 2]);
-        step(x3, out[i + 3]);
-        renormalise_one(x0);
-        renormalise_one(x1);
-        renormalise_one(x2);
-        renormalise_one(x3);
+        std::size_t const safe = std::min(static_cast<std::size_t>(end - p) / 8,
+                                          static_cast<std::size_t>(whole_end - o) / 4);
+        if (safe == 0)
+            break;
+        for (std::uint8_t * const stop = o + 4 * safe; o != stop; o += 4)
+        {
+            step(x0, o[0]);
+            step(x1, o[1]);
+            step(x2, o[2]);
+            step(x3, o[3]);
+            renormalise_one(x0);
+            renormalise_one(x1);
+            renormalise_one(x2);
+            renormalise_one(x3);
+        }
     }
+    std::size_t i = static_cast<std::size_t>(o - out);
     std::uint32_t x[4] = {x0, x1, x2, x3};
     decode_status st = decode_status::ok;
     for (unsigned j = 0; i < len; ++i, j = (j + 1) & 3u)
