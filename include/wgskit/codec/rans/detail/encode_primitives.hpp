@@ -63,25 +63,20 @@ struct scalar_encoder_symbol
 };
 static_assert(sizeof(scalar_encoder_symbol) == 16);
 
+//! The same symbol as make_encoder_symbol's (bound, bias, complement), with the 64-bit reciprocal.
 inline scalar_encoder_symbol make_scalar_encoder_symbol(std::uint32_t start, std::uint32_t freq, unsigned bits) noexcept
 {
-    scalar_encoder_symbol e;
-    e.renorm_above = ((state_lower_bound >> bits) << 16) * freq - 1;
-    e.cmpl_freq = static_cast<std::uint16_t>((1u << bits) - freq);
-    if (freq < 2)
-    {
-        // As in make_encoder_symbol: q = x - 1, and x + bias + (x - 1) * (2^bits - 1) = x * 2^bits + start.
-        e.rcp_freq = ~std::uint64_t{0};
-        e.bias = static_cast<std::uint16_t>(start + (1u << bits) - 1);
-    }
-    else
-    {
-        // ceil(2^64 / f): exactly 2^64 / f for a power of two, else floor((2^64 - 1) / f) + 1.
-        e.rcp_freq = std::has_single_bit(freq) ? std::uint64_t{1} << (64 - std::countr_zero(freq))
-                                               : ~std::uint64_t{0} / freq + 1;
-        e.bias = static_cast<std::uint16_t>(start);
-    }
-    return e;
+    encoder_symbol const e = make_encoder_symbol(start, freq, bits);
+    scalar_encoder_symbol s;
+    s.renorm_above = e.renorm_above;
+    s.bias = static_cast<std::uint16_t>(e.bias);
+    s.cmpl_freq = e.cmpl_freq;
+    // ceil(2^64 / f): exactly 2^64 / f for a power of two, else floor((2^64 - 1) / f) + 1; for f = 1, 2^64 - 1
+    // gives q = x - 1, which the bias makes up for.
+    s.rcp_freq = freq < 2                   ? ~std::uint64_t{0}
+                 : std::has_single_bit(freq) ? std::uint64_t{1} << (64 - std::countr_zero(freq))
+                                             : ~std::uint64_t{0} / freq + 1;
+    return s;
 }
 
 //! The quotient x / f of encode_symbol() for either table layout.
