@@ -592,13 +592,13 @@ struct ranked_slots
     std::uint8_t * ranks() const noexcept { return data + ranks_at; }
     std::uint8_t const * symbol_of() const noexcept { return data + symbol_of_at; }
     std::uint8_t const * rank_of() const noexcept { return data + rank_of_at; }
-    WGSKIT_ALWAYS_INLINE std::uint32_t freq(std::uint32_t e) const noexcept
+    WGSKIT_ALWAYS_INLINE std::uint32_t freq(std::size_t e) const noexcept
     {
         std::uint16_t v;
         std::memcpy(&v, data + freq_at + 2 * std::size_t{e}, 2);
         return v;
     }
-    WGSKIT_ALWAYS_INLINE std::uint32_t start(std::uint32_t e) const noexcept
+    WGSKIT_ALWAYS_INLINE std::uint32_t start(std::size_t e) const noexcept
     {
         std::uint16_t v;
         std::memcpy(&v, data + start_at + 2 * std::size_t{e}, 2);
@@ -648,25 +648,26 @@ struct ranked_slots
     }
 
     //! One step in context rank c: updates x, returns the symbol's rank.
-    WGSKIT_ALWAYS_INLINE std::uint32_t step_ranked(std::uint32_t & x, std::uint32_t c, unsigned bits) const noexcept
+    //! (64-bit indexes: as 32-bit ones, each needs a zero-extending copy before it addresses memory.)
+    WGSKIT_ALWAYS_INLINE std::size_t step_ranked(std::uint32_t & x, std::size_t c, unsigned bits) const noexcept
     {
-        std::uint32_t const m = x & ((1u << bits) - 1);
-        std::uint32_t const r = data[ranks_at + (c << bits) + m];
-        std::uint32_t const e = (c << 8) + r;
-        std::uint32_t bias = m - start(e);
+        std::size_t const m = x & ((1u << bits) - 1);
+        std::size_t const r = data[ranks_at + (c << bits) + m];
+        std::size_t const e = (c << 8) + r;
+        std::uint32_t bias = static_cast<std::uint32_t>(m) - start(e);
         keep_in_register(bias); // one add after the multiply, not a subtraction and an add
         x = freq(e) * (x >> bits) + bias;
         return r;
     }
 
     // The order-1 4-way loop's view: a context is a symbol's rank.
-    std::uint32_t context_of(std::uint8_t symbol) const noexcept { return data[rank_of_at + symbol]; }
+    std::size_t context_of(std::uint8_t symbol) const noexcept { return data[rank_of_at + symbol]; }
     template <unsigned Bits>
-    WGSKIT_ALWAYS_INLINE std::uint32_t step_in(std::uint32_t & x, std::uint32_t c) const noexcept
+    WGSKIT_ALWAYS_INLINE std::size_t step_in(std::uint32_t & x, std::size_t c) const noexcept
     {
         return step_ranked(x, c, Bits);
     }
-    WGSKIT_ALWAYS_INLINE std::uint8_t symbol_of_context(std::uint32_t c) const noexcept
+    WGSKIT_ALWAYS_INLINE std::uint8_t symbol_of_context(std::size_t c) const noexcept
     {
         return data[symbol_of_at + c];
     }
@@ -915,8 +916,8 @@ std::size_t decode_order1_x4_rounds(Table const & table_in, std::uint32_t const 
     Table const table = table_in; // a local copy: the byte stores to out could alias the caller's
     std::uint32_t x0 = x[0], x1 = x[1], x2 = x[2], x3 = x[3];
     // The states' contexts as the table indexes them (the symbol, or its rank).
-    std::uint32_t c0 = table.context_of(last[0]), c1 = table.context_of(last[1]);
-    std::uint32_t c2 = table.context_of(last[2]), c3 = table.context_of(last[3]);
+    auto c0 = table.context_of(last[0]), c1 = table.context_of(last[1]);
+    auto c2 = table.context_of(last[2]), c3 = table.context_of(last[3]);
     std::uint8_t const * q = p;
     auto const renormalise = [&q](std::uint32_t & s) { renormalise_state<Branchless>(s, q); };
     // o: state 0's next output; state j's is o + j * region. Few registers stay free: no end check in the loop.
