@@ -635,11 +635,11 @@ struct ranked_slots
             std::uint32_t const c = rank_of[ctx];
             std::uint8_t * const slots = ranks() + (std::size_t{c} << bits);
             std::uint32_t start = 0;
-            for (unsigned s = 0; s < 256; ++s)
+            for (std::uint32_t r = 0; r < rank; ++r) // the ranked symbols, in symbol order
             {
+                std::uint32_t const s = symbol_of[r];
                 if (f[s] == 0)
                     continue;
-                std::uint32_t const r = rank_of[s];
                 std::fill_n(slots + start, f[s], static_cast<std::uint8_t>(r));
                 set_entry((c << 8) + r, f[s], start);
                 start += f[s];
@@ -817,17 +817,22 @@ decode_status read_frequencies1(byte_reader & in, unsigned & bits, Table const &
     frequencies alphabet;
     if (auto st = read_alphabet(table_in, alphabet); st != decode_status::ok)
         return st;
+    // The alphabet as a list: each context's loop visits its symbols, not all 256 bytes.
+    std::array<std::uint8_t, 256> symbols;
+    unsigned n_symbols = 0;
+    for (unsigned s = 0; s < 256; ++s)
+        if (alphabet[s])
+            symbols[n_symbols++] = static_cast<std::uint8_t>(s);
     context_base.fill(no_context_table);
-    for (int ctx = 0; ctx < 256; ++ctx)
+    for (unsigned k = 0; k < n_symbols; ++k)
     {
-        if (!alphabet[ctx])
-            continue;
+        unsigned const ctx = symbols[k];
         frequencies f{};
         std::uint32_t zeros = 0;
-        for (int s = 0; s < 256; ++s)
+        bool any = false;
+        for (unsigned j = 0; j < n_symbols; ++j)
         {
-            if (!alphabet[s])
-                continue;
+            unsigned const s = symbols[j];
             if (zeros > 0)
             {
                 --zeros;
@@ -835,12 +840,10 @@ decode_status read_frequencies1(byte_reader & in, unsigned & bits, Table const &
             }
             if (!table_in.u7(f[s]))
                 return decode_status::truncated;
+            any = any || f[s] != 0;
             if (f[s] == 0 && !table_in.u8(zeros))
                 return decode_status::truncated;
         }
-        bool any = false;
-        for (auto v : f)
-            any = any || v != 0;
         if (!any)
             continue; // a context never followed by anything
         if (!scale_to_total(f, bits))
