@@ -15,6 +15,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include <wgskit/codec/bgzf/detail/block.hpp>
 #include <wgskit/core/batch_pipeline.hpp>
 #include <wgskit/io/fastq.hpp>
 #include <wgskit/io/input_file.hpp>
@@ -351,6 +352,44 @@ TEST_CASE("fastq: truncated and corrupt gzip", "[io]")
             c[i] = static_cast<char>(c[i] ^ 0x5a);
         write_file(p, c);
         expect_parse_error([&] { read_all(p); }, p, 0, "corrupt gzip data: ");
+    }
+}
+
+TEST_CASE("fastq: BGZF blocks (through libdeflate) mixed with plain gzip members, truncated and corrupt", "[io]")
+{
+    namespace bd = wgskit::codec::bgzf::detail;
+    temp_dir tmp;
+    std::string const text = synthetic_fastq(3000, 11);
+    auto const plain = tmp.file("r.fq");
+    write_file(plain, text);
+    auto const ref = read_all(plain);
+    auto const bgzf = [](std::string_view part) {
+        std::string out;
+        for (std::size_t i = 0; i < part.size(); i += bd::default_block_data)
+            bd::compress_block(part.substr(i, bd::default_block_data), 6, out);
+        return out;
+    };
+    // BGZF blocks, a plain gzip member between them (zlib's), BGZF again and the empty end block.
+    std::string const first = bgzf(std::string_view{text}.substr(0, 200000));
+    std::string const mixed = first + gzip_bytes(text.substr(200000, 100000)) + bgzf(std::string_view{text}.substr(300000)) +
+                              std::string(bd::eof_block.begin(), bd::eof_block.end());
+    auto const p = tmp.file("mixed.fq.gz");
+    write_file(p, mixed);
+    CHECK(read_all(p) == ref);
+    CHECK(read_all_batched(p, 333, 100) == ref);
+    SECTION("truncated inside a block")
+    {
+        write_file(p, mixed.substr(0, first.size() / 2));
+        expect_parse_error([&] { read_all(p); }, p, 0, "truncated gzip stream");
+    }
+    SECTION("a corrupt block is named by its compressed offset")
+    {
+        std::size_t const second = bd::load_u16(reinterpret_cast<unsigned char const *>(first.data()) + 16) + 1u;
+        std::string c = mixed;
+        for (std::size_t i = second + 40; i < second + 60; ++i)
+            c[i] = static_cast<char>(c[i] ^ 0x5a);
+        write_file(p, c);
+        expect_parse_error([&] { read_all(p); }, p, 0, "corrupt BGZF block at compressed offset " + std::to_string(second));
     }
 }
 

@@ -1,6 +1,6 @@
 // Sequential byte input from a file or stdin ("-"), transparently decompressing gzip (also multi-member gzip and
-// BGZF). Compressed input is inflated on a background thread into a small ring of large buffers, so that the
-// caller's parsing overlaps decompression.
+// BGZF: its blocks through libdeflate, other members through zlib). Compressed input is inflated on a background
+// thread into a small ring of large buffers, so that the caller's parsing overlaps decompression.
 #pragma once
 
 #include <wgskit/core/platform.hpp>
@@ -25,6 +25,7 @@
 #include <unistd.h>
 #include <zlib.h>
 
+#include <wgskit/codec/bgzf/detail/block.hpp>
 #include <wgskit/core/exception.hpp>
 
 namespace wgskit::io
@@ -255,31 +256,64 @@ private:
         zstream_guard guard{&z};
         z.next_in = in.get();
         z.avail_in = static_cast<uInt>(in_len);
-        bool in_member = true; // inside a gzip member that has not reached Z_STREAM_END
+        bool in_member = false; // inside a gzip member that zlib has not finished (Z_STREAM_END)
+        std::uint64_t in_offset = 0; // the file offset of in[0]
 
         auto out = acquire();
         if (!out)
             return;
         while (true)
         {
+            if (!in_member)
+            {
+                // A member starts here. A BGZF block (bgzip's output, most FASTQ.gz of sequencing centres) is
+                // inflated whole by libdeflate, 2-3x faster than zlib's streaming inflate; other members by zlib.
+                if (z.avail_in < codec::bgzf::detail::max_block_size && !eof)
+                {
+                    std::size_t const at = static_cast<std::size_t>(z.next_in - in.get());
+                    in_offset += at;
+                    refill(at);
+                    z.next_in = in.get();
+                    z.avail_in = static_cast<uInt>(in_len);
+                }
+                if (z.avail_in == 0)
+                    break; // the end, after a complete member
+                codec::bgzf::detail::header_info block;
+                if (codec::bgzf::detail::starts_with_bgzf_block({z.next_in, z.avail_in}, block))
+                {
+                    if (buffer_size - out->size < codec::bgzf::detail::max_block_size)
+                    {
+                        publish(std::move(out));
+                        out = acquire();
+                        if (!out)
+                            return;
+                    }
+                    std::size_t isize = 0;
+                    auto const st = codec::bgzf::detail::decompress_block_into({z.next_in, block.block_size},
+                                                                               block.extra_length,
+                                                                               out->data.get() + out->size, isize);
+                    if (st != codec::bgzf::detail::block_status::ok)
+                        throw parse_error{path_, 0,
+                                          "corrupt BGZF block at compressed offset " +
+                                              std::to_string(in_offset + static_cast<std::uint64_t>(z.next_in - in.get())) +
+                                              ": " + codec::bgzf::detail::describe(st)};
+                    out->size += isize;
+                    z.next_in += block.block_size;
+                    z.avail_in -= static_cast<uInt>(block.block_size);
+                    continue;
+                }
+                if (inflateReset(&z) != Z_OK)
+                    throw io_error{path_, "cannot reset zlib"};
+                in_member = true;
+            }
             if (z.avail_in == 0)
             {
+                in_offset += in_len;
                 refill(in_len);
                 z.next_in = in.get();
                 z.avail_in = static_cast<uInt>(in_len);
                 if (eof)
-                {
-                    if (in_member)
-                        throw parse_error{path_, 0, "truncated gzip stream"};
-                    break;
-                }
-            }
-            if (!in_member)
-            {
-                // Another member follows the previous one (multi-member gzip, BGZF).
-                if (inflateReset(&z) != Z_OK)
-                    throw io_error{path_, "cannot reset zlib"};
-                in_member = true;
+                    throw parse_error{path_, 0, "truncated gzip stream"};
             }
             z.next_out = reinterpret_cast<Bytef *>(out->data.get() + out->size);
             z.avail_out = static_cast<uInt>(buffer_size - out->size);

@@ -181,30 +181,52 @@ inline libdeflate_decompressor * thread_decompressor()
 }
 
 //! Inflates one whole BGZF member (block_size bytes, header already validated by parse_extra_field, so
-//! block_size >= 12 + extra_length + 8) into out, which is resized to ISIZE. Checks ISIZE and CRC32.
-inline block_status decompress_block(std::span<unsigned char const> block, std::size_t extra_length,
-                                     std::string & out)
+//! block_size >= 12 + extra_length + 8) into out (room for max_block_size bytes); isize: the bytes written.
+//! Checks ISIZE and CRC32.
+inline block_status decompress_block_into(std::span<unsigned char const> block, std::size_t extra_length,
+                                          char * out, std::size_t & isize)
 {
     std::size_t const data_begin = gzip_fixed_header + extra_length;
     std::size_t const data_size = block.size() - data_begin - trailer_size;
     unsigned char const * trailer = block.data() + block.size() - trailer_size;
     std::uint32_t const crc = load_u32(trailer);
-    std::uint32_t const isize = load_u32(trailer + 4);
+    isize = load_u32(trailer + 4);
     if (isize > max_block_size)
         return block_status::bad_isize;
-    out.resize(isize);
     std::size_t actual = 0;
     libdeflate_result r = libdeflate_deflate_decompress(thread_decompressor(), block.data() + data_begin,
-                                                        data_size, out.data(), isize, &actual);
+                                                        data_size, out, isize, &actual);
     if (r == LIBDEFLATE_INSUFFICIENT_SPACE)
         return block_status::bad_isize;
     if (r != LIBDEFLATE_SUCCESS)
         return block_status::bad_deflate;
     if (actual != isize)
         return block_status::bad_isize;
-    if (libdeflate_crc32(0, out.data(), isize) != crc)
+    if (libdeflate_crc32(0, out, isize) != crc)
         return block_status::bad_crc;
     return block_status::ok;
+}
+
+//! decompress_block_into() into out, resized to ISIZE.
+inline block_status decompress_block(std::span<unsigned char const> block, std::size_t extra_length,
+                                     std::string & out)
+{
+    out.resize(max_block_size);
+    std::size_t isize = 0;
+    block_status const st = decompress_block_into(block, extra_length, out.data(), isize);
+    out.resize(st == block_status::ok ? isize : 0);
+    return st;
+}
+
+//! Whether bytes start with a whole BGZF member (a gzip member with the BC subfield, all of it present); on true,
+//! info holds its extra length and size.
+inline bool starts_with_bgzf_block(std::span<unsigned char const> bytes, header_info & info) noexcept
+{
+    if (parse_fixed_header(bytes, info) != block_status::ok ||
+        bytes.size() < gzip_fixed_header + info.extra_length ||
+        parse_extra_field(bytes[3], bytes.subspan(gzip_fixed_header, info.extra_length), info) != block_status::ok)
+        return false;
+    return bytes.size() >= info.block_size;
 }
 
 //! Compresses data (at most default_block_data bytes, so that it fits the block even stored) into one complete
