@@ -201,6 +201,12 @@ cp "$R1" "$WORK/in_R1.fq.gz"; cp "$R2" "$WORK/in_R2.fq.gz"
 touch "$WORK/in_R1.fq.gz"
 "$WGSKIT" wgs -t 1 --sample S -o "$WORK/out2" -r "$REF" -1 "$WORK/in_R1.fq.gz" -2 "$WORK/in_R2.fq.gz" >/dev/null 2>"$WORK/stderr4.txt"
 grep -q 'map: skipped' "$WORK/stderr4.txt" && fail "a changed input did not invalidate the BAM" || pass "a changed input reruns the mapping"
+# Another BAM level redoes the BAM: the same records (checked below), other compression.
+size_default=$(stat -c %s "$WORK/out2/S.bam")
+"$WGSKIT" wgs -t 1 -l 1 --sample S -o "$WORK/out2" -r "$REF" -1 "$WORK/in_R1.fq.gz" -2 "$WORK/in_R2.fq.gz" >/dev/null 2>"$WORK/stderr5.txt"
+grep -q 'map: skipped' "$WORK/stderr5.txt" && fail "another --bam-level kept the BAM" || pass "another --bam-level redoes the BAM"
+[ "$(stat -c %s "$WORK/out2/S.bam")" -gt "$size_default" ] && pass "--bam-level 1 writes a larger BAM" \
+    || fail "--bam-level 1 did not change the BAM's size"
 # 1 and 2 threads: the same records and figures.
 if command -v samtools >/dev/null; then
     cmp -s <(samtools view "$WORK/out2/S.bam" | sed 's/RG:Z:S/RG:Z:x/') <(samtools view "$BAM" | sed 's/RG:Z:NA12878/RG:Z:x/') \

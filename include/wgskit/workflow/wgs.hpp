@@ -71,6 +71,7 @@ struct wgs_options
     std::size_t batch_pairs = 10000;              //!< mapper batch (the insert size is estimated per batch)
     std::size_t sort_memory = std::size_t{768} << 20; //!< records held before the sorter spills a run
     unsigned kmer_k = 21;                         //!< 0: no k-mer spectrum
+    int bam_level = 6;                            //!< BAM's BGZF level (as samtools -l); 5 takes ~30% less CPU to compress, +0.5% size
     std::string regions;                          //!< calling regions (empty: whole genome)
     bool force = false;                           //!< rerun every step even when its outputs are valid
     bool huge_pages = true;                       //!< mapper's index on huge pages (fm::load_options::huge_pages)
@@ -308,7 +309,7 @@ inline nlohmann::ordered_json align_sort_markdup(wgs_options const & opt, std::f
     hdr.set_sort_order("coordinate");
 
     std::size_t const bgzf_threads = opt.threads > 1 ? opt.threads : 0;
-    bam::indexing_bam_writer out{bam_path, hdr, 6, bgzf_threads};
+    bam::indexing_bam_writer out{bam_path, hdr, opt.bam_level, bgzf_threads};
     qc::coverage_counter coverage{hdr, out};
     bam::duplicate_marker dups{hdr, coverage};
     qc::alignment_stats aln; // records seen by the sorter, for the merge's progress
@@ -678,7 +679,8 @@ inline wgs_outputs run_wgs(wgs_options opt, progress_log & log)
         {"reads1", file_fingerprint::of(opt.reads1).to_json(opt.reads1)},
         {"reads2", file_fingerprint::of(opt.reads2).to_json(opt.reads2)}};
     nlohmann::ordered_json const align_key = {{"inputs", inputs}, {"sample", opt.sample},
-                                              {"batch_pairs", opt.batch_pairs}, {"version", WGSKIT_VERSION_STRING}};
+                                              {"batch_pairs", opt.batch_pairs}, {"bam_level", opt.bam_level},
+                                              {"version", WGSKIT_VERSION_STRING}};
     auto skipped = [&](std::string const & step, std::string const & what) {
         log.begin(step);
         log.end(what + " (outputs complete, inputs and parameters unchanged)", true);
