@@ -3,6 +3,7 @@
 #include "wgskit_test_paths.hpp"
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cstdlib>
 #include <random>
 #include <string>
@@ -39,23 +40,33 @@ std::vector<unsigned> const & all_flag_sets()
     return sets;
 }
 
-//! The quality strings of the example reads (the data the codec is for), concatenated.
+//! Line 4k + which of the example reads, concatenated (with their newlines for names, which == 0): quality
+//! strings (3) are the data the codec is for; names are high-entropy data with many order-1 contexts.
+std::string example_lines(std::size_t which)
+{
+    codec::bgzf::reader r{std::string{WGSKIT_SOURCE_DIR} + "/examples/data/NA12878.chr22_R1.fastq.gz"};
+    std::string const text = r.read_all();
+    std::string out;
+    std::size_t line = 0;
+    for (std::size_t pos = 0; pos < text.size() && out.size() < 200000; ++line)
+    {
+        std::size_t const end = text.find('\n', pos);
+        if (line % 4 == which)
+            out.append(text, pos, end - pos + (which == 0));
+        pos = end == std::string::npos ? text.size() : end + 1;
+    }
+    return out;
+}
+
 std::string const & example_qualities()
 {
-    static std::string const q = [] {
-        codec::bgzf::reader r{std::string{WGSKIT_SOURCE_DIR} + "/examples/data/NA12878.chr22_R1.fastq.gz"};
-        std::string const text = r.read_all();
-        std::string out;
-        std::size_t line = 0;
-        for (std::size_t pos = 0; pos < text.size() && out.size() < 200000; ++line)
-        {
-            std::size_t const end = text.find('\n', pos);
-            if (line % 4 == 3)
-                out.append(text, pos, end - pos);
-            pos = end == std::string::npos ? text.size() : end + 1;
-        }
-        return out;
-    }();
+    static std::string const q = example_lines(3);
+    return q;
+}
+
+std::string const & example_names()
+{
+    static std::string const q = example_lines(0);
     return q;
 }
 
@@ -63,9 +74,9 @@ bytes sample(std::string const & kind, std::size_t n, std::uint64_t seed)
 {
     std::mt19937_64 rng{seed};
     bytes v(n);
-    if (kind == "qualities")
+    if (kind == "qualities" || kind == "names")
     {
-        std::string const & q = example_qualities();
+        std::string const & q = kind == "names" ? example_names() : example_qualities();
         std::size_t const start = q.size() > n ? rng() % (q.size() - n) : 0;
         for (std::size_t i = 0; i < n; ++i)
             v[i] = static_cast<std::uint8_t>(q[(start + i) % q.size()]);
@@ -92,7 +103,7 @@ bytes sample(std::string const & kind, std::size_t n, std::uint64_t seed)
 }
 
 std::vector<std::size_t> const sizes{0, 1, 2, 3, 4, 5, 31, 32, 33, 127, 128, 129, 1000, 65537};
-std::vector<std::string> const kinds{"qualities", "runs", "bytes", "constant"};
+std::vector<std::string> const kinds{"qualities", "names", "runs", "bytes", "constant"};
 
 } // namespace
 
@@ -120,18 +131,24 @@ TEST_CASE("rans nx16 order-1 4-way decoding with and without a table for every c
 {
     // The 4-way order-1 decoder has a fast loop for complete table sets and a checked one for a symbol that never
     // precedes another (here the final 'z': no table), each with branch-free renormalisation (over a bit a
-    // symbol) and with a branch (well-compressed data); htscodecs' streams add 10-bit tables.
+    // symbol) and with a branch (well-compressed data), with 10-bit tables (which we write when they cost at
+    // most 1% more) and 12-bit ones (a tail of rare symbols, which 10-bit tables overweigh).
     std::mt19937_64 rng{17};
-    for (bool high_entropy : {true, false})
+    for (int data : {0, 1, 2}) // high entropy, high entropy with a rare tail, low entropy
         for (bool final_symbol_alone : {false, true})
         {
-            INFO("high entropy " << high_entropy << " final symbol alone " << final_symbol_alone);
-            bytes in(20001);
+            INFO("data " << data << " final symbol alone " << final_symbol_alone);
+            bytes in(data == 1 ? 200001 : 20001);
             for (auto & c : in)
-                c = static_cast<std::uint8_t>(high_entropy ? 'A' + rng() % 16 : (rng() % 50 ? 'A' : 'B'));
+                c = static_cast<std::uint8_t>(data == 2                        ? (rng() % 50 ? 'A' : 'B')
+                                              : data == 1 && rng() % 100 == 0 ? 96 + rng() % 150
+                                                                              : 'A' + rng() % 16);
             if (final_symbol_alone)
                 in.back() = 'z';
-            REQUIRE(rans::decompress(rans::compress(in, rans::order1)) == in);
+            bytes const ours = rans::compress(in, rans::order1);
+            // flags, the size (3 bytes of uint7 here), then the table's bits in the high nibble
+            CHECK((ours[4] >> 4) == (data == 1 ? 12 : 10));
+            REQUIRE(rans::decompress(ours) == in);
 #if defined(WGSKIT_HAVE_HTSCODECS)
             unsigned size = 0;
             unsigned char * c = rans_compress_4x16(in.data(), static_cast<unsigned>(in.size()), &size, 1);
@@ -211,6 +228,83 @@ TEST_CASE("rans nx16 encoders' 64-bit and 32-bit reciprocals both give rANS's co
                 REQUIRE(code(b, x) == expected);
             }
         }
+}
+
+TEST_CASE("rans nx16 decoders' renormalisation thresholds agree with the new state", "[rans]")
+{
+    // The 4-way decoders decide whether a state needs a word before its new state is there: order-0 from the
+    // quotient and a per-slot threshold, order-1 (ranked tables) from the old state and a per-entry threshold.
+    // Both must agree with "new state < L" for every slot of tables with every frequency from 1 to 2^bits, at
+    // the quotients around the threshold and at random ones (decoding states are in [L, 2^31)).
+    namespace rd = rans::detail;
+    std::mt19937_64 rng{31};
+    for (unsigned bits : {10u, 12u})
+    {
+        std::uint32_t const total = 1u << bits;
+        std::vector<rd::frequencies> tables;
+        for (std::uint32_t f0 = 1; f0 <= total; f0 += f0 < 64 ? 1 : 61) // symbol 1 takes f0, the rest by turns
+        {
+            rd::frequencies f{};
+            f[1] = f0;
+            for (std::uint32_t left = total - f0, s = 2; left > 0; s = s == 255 ? 2 : s + 1)
+            {
+                std::uint32_t const take = std::min<std::uint32_t>(left, 1 + static_cast<std::uint32_t>(rng() % 97));
+                f[s] += take;
+                left -= take;
+            }
+            tables.push_back(f);
+        }
+        tables.push_back([&] { rd::frequencies f{}; f[7] = total; return f; }());
+        auto const quotients = [&](std::uint32_t around) {
+            std::vector<std::uint32_t> qs;
+            for (std::uint32_t q = around > 3 ? around - 3 : 0; q <= around + 3; ++q)
+                qs.push_back(q);
+            for (int k = 0; k < 4; ++k)
+                qs.push_back(static_cast<std::uint32_t>(rng() % ((std::uint32_t{1} << 31) >> bits)));
+            std::erase_if(qs, [&](std::uint32_t q) { return (std::uint64_t{q} << bits) < rd::state_lower_bound ||
+                                                            (std::uint64_t{q} << bits) >= (std::uint64_t{1} << 31); });
+            return qs;
+        };
+        if (bits == 12) // order-0 tables are 12-bit
+            for (auto const & f : tables)
+            {
+                rd::split_slot_storage<4096, true> const storage;
+                auto const t = storage.view();
+                t.build(0, f);
+                for (std::uint32_t slot = 0; slot < total; ++slot)
+                    for (std::uint32_t q : quotients(t.threshold(slot)))
+                    {
+                        std::uint32_t x = (q << bits) | slot;
+                        std::uint32_t const old_q = x >> bits;
+                        t.step(x, slot, bits);
+                        INFO("order-0 slot " << slot << " q " << q);
+                        REQUIRE((x < rd::state_lower_bound) == (old_q < t.threshold(slot)));
+                    }
+            }
+        // Order-1: the tables as contexts 0, 1, ... of one ranked set.
+        std::vector<std::pair<std::uint32_t, rd::frequencies>> contexts;
+        for (std::uint32_t c = 0; c < tables.size() && c < 256; ++c)
+            contexts.emplace_back(c, tables[c]);
+        rd::ranked_slot_storage const storage;
+        auto const t = storage.view();
+        t.build(bits, contexts);
+        for (auto const & [ctx, f] : contexts)
+        {
+            std::size_t const c = t.context_of(static_cast<std::uint8_t>(ctx));
+            for (std::uint32_t slot = 0; slot < total; ++slot)
+            {
+                std::uint32_t const threshold = t.threshold(c, t.rank_at(c, slot));
+                for (std::uint32_t q : quotients(threshold >> bits))
+                {
+                    std::uint32_t const old = (q << bits) | slot;
+                    std::uint32_t x = old;
+                    t.step_ranked(x, c, bits);
+                    INFO("order-1 context " << ctx << " slot " << slot << " q " << q);
+                    REQUIRE((x < rd::state_lower_bound) == (old < threshold));
+                }
+            }
+        }
+    }
 }
 
 TEST_CASE("rans nx16 compresses real qualities", "[rans]")

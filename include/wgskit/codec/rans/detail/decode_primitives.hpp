@@ -45,29 +45,38 @@ WGSKIT_ALWAYS_INLINE bool renormalise(std::uint32_t & x, std::uint8_t const *& p
     return true;
 }
 
-//! renormalise() for when the caller knows two more bytes are there; branch-free: the state and the input
-//! position both move by conditional moves on one compare (GCC turns ?: on this data-dependent compare into a
-//! branch, and the arithmetic forms into a longer chain; the decoders are bound by this chain and by their
-//! instruction count).
-WGSKIT_ALWAYS_INLINE void renormalise_unchecked(std::uint32_t & x, std::uint8_t const *& p) noexcept
+//! Reads a word into x when key < threshold (the caller knows two more bytes are there); branch-free: the state
+//! and the input position both move by conditional moves on one compare (GCC turns ?: on this data-dependent
+//! compare into a branch, and the arithmetic forms into a longer chain; the decoders are bound by this chain and
+//! by their instruction count). renormalise_unchecked compares x itself with L; the order-0 4-way decoder
+//! compares x's quotient with a per-slot threshold, which is known before x is (a reference to it lets the
+//! compare take it straight from memory: a load and a compare in one instruction).
+WGSKIT_ALWAYS_INLINE void renormalise_when_below(std::uint32_t & x, std::uint32_t key, std::uint32_t const & threshold,
+                                                 std::uint8_t const *& p) noexcept
 {
     std::uint16_t word; // little-endian (platform.hpp); one 16-bit load, which GCC does not make of two bytes here
     std::memcpy(&word, p, 2);
     std::uint32_t const renormed = (x << 16) | word;
 #if defined(__x86_64__) && defined(__GNUC__)
     std::uint8_t const * next;
-    asm("cmpl %[bound], %[x]\n\t"
+    asm("cmpl %[threshold], %[key]\n\t"
         "cmovb %[renormed], %[x]\n\t"
         "leaq 2(%[p]), %[next]\n\t" // lea leaves the flags alone
         "cmovb %[next], %[p]"
         : [x] "+r"(x), [p] "+r"(p), [next] "=&r"(next)
-        : [renormed] "r"(renormed), [bound] "i"(state_lower_bound)
+        : [renormed] "r"(renormed), [key] "r"(key), [threshold] "g"(threshold)
         : "cc");
 #else
-    bool const renorm = x < state_lower_bound;
+    bool const renorm = key < threshold;
     x = renorm ? renormed : x;
     p += renorm ? 2 : 0;
 #endif
+}
+
+//! renormalise() for when the caller knows two more bytes are there; branch-free.
+WGSKIT_ALWAYS_INLINE void renormalise_unchecked(std::uint32_t & x, std::uint8_t const *& p) noexcept
+{
+    renormalise_when_below(x, x, state_lower_bound, p);
 }
 
 //! One state's renormalisation when the caller knows two more bytes are there: branch-free (renormalise_unchecked)

@@ -27,7 +27,9 @@
 namespace wgskit::codec::rans::detail
 {
 
-inline constexpr unsigned order1_bits = 12; // we always write 12-bit order-1 tables; 10-bit ones are read too
+//! Order-1 tables are 12-bit, or 10-bit when that costs little (see encode_order1).
+inline constexpr unsigned order1_bits = 12;
+inline constexpr unsigned order1_small_bits = 10;
 
 // ---------------------------------------------------------------------------------------------------------
 // Encoder
@@ -66,7 +68,7 @@ void make_encoder_table(frequencies const & f, unsigned bits, Symbol * t)
 //! the order-1 data is coded), never two at once. The counts are all zero between calls.
 struct encoder_workspace
 {
-    std::vector<frequencies> counts, freqs;
+    std::vector<frequencies> counts, freqs, freqs_large; // order-1: per context; freqs_large the 12-bit ones
     std::vector<encoder_symbol> tables; // order-1: context c's 256 entries at c * 256 (32 states)
     std::vector<scalar_encoder_symbol> scalar_tables; // the same for 4 states
     std::unique_ptr<std::uint8_t[]> backward;
@@ -202,7 +204,7 @@ inline void encode_order0(std::span<std::uint8_t const> in, unsigned n_states, s
 //! Order-1 tables: byte (bits << 4 | compressed), then the alphabet and, per context, the frequencies of the
 //! alphabet's symbols with runs of zeros as 0 + run length. Tables over 1000 bytes are tried order-0 compressed.
 inline void write_frequencies1(std::vector<std::uint8_t> & out, frequencies const & alphabet,
-                               std::vector<frequencies> const & f)
+                               std::vector<frequencies> const & f, unsigned bits)
 {
     std::vector<std::uint8_t> table;
     write_alphabet(table, alphabet);
@@ -237,7 +239,7 @@ inline void write_frequencies1(std::vector<std::uint8_t> & out, frequencies cons
         if (in_run)
             put_u8(table, static_cast<std::uint32_t>(zeros));
     }
-    std::uint8_t const header = static_cast<std::uint8_t>(order1_bits << 4);
+    std::uint8_t const header = static_cast<std::uint8_t>(bits << 4);
     if (table.size() > 1000)
     {
         std::vector<std::uint8_t> packed;
@@ -387,7 +389,6 @@ inline void encode_order1(std::span<std::uint8_t const> in, unsigned n_states, s
     // writer nor the coder looks at the others' stale rows.
     auto & f = w.freqs;
     f.resize(256);
-    double coded = 0; // bits
     std::array<std::uint8_t, 256> with_table; // the contexts with frequencies
     unsigned n_with_table = 0;
     for (int ctx = 0; ctx < 256; ++ctx)
@@ -402,17 +403,37 @@ inline void encode_order1(std::span<std::uint8_t const> in, unsigned n_states, s
             f[ctx].fill(0);
             continue;
         }
-        f[ctx] = normalise(counts[ctx], order1_bits);
-        coded += coded_bits(counts[ctx], f[ctx], order1_bits);
-        counts[ctx].fill(0);
         with_table[n_with_table++] = static_cast<std::uint8_t>(ctx);
     }
-    write_frequencies1(out, alphabet, f);
+    // 10-bit tables when they cost at most 1% more bits than 12-bit ones (htscodecs makes the same trade): the
+    // decoder's tables are a quarter the size, which keeps many contexts' tables (read names) in L1.
+    unsigned bits = order1_small_bits;
+    auto & f_large = w.freqs_large;
+    f_large.resize(256);
+    double coded = 0, coded_large = 0; // bits
+    for (unsigned k = 0; k < n_with_table; ++k)
+    {
+        auto const ctx = with_table[k];
+        f[ctx] = normalise(counts[ctx], order1_small_bits);
+        coded += coded_bits(counts[ctx], f[ctx], order1_small_bits);
+        f_large[ctx] = normalise(counts[ctx], order1_bits);
+        coded_large += coded_bits(counts[ctx], f_large[ctx], order1_bits);
+    }
+    if (coded > 1.01 * coded_large)
+    {
+        bits = order1_bits;
+        coded = coded_large;
+        for (unsigned k = 0; k < n_with_table; ++k)
+            f[with_table[k]] = f_large[with_table[k]];
+    }
+    for (unsigned k = 0; k < n_with_table; ++k)
+        counts[with_table[k]].fill(0);
+    write_frequencies1(out, alphabet, f, bits);
     // The encoder tables of the contexts with frequencies, in the layout of the coder that runs.
     auto const make_tables = [&](auto & table) {
         table.resize(order1_encoder_entries);
         for (unsigned k = 0; k < n_with_table; ++k)
-            make_encoder_table(f[with_table[k]], order1_bits, table.data() + with_table[k] * 256);
+            make_encoder_table(f[with_table[k]], bits, table.data() + with_table[k] * 256);
         return table.data();
     };
 
@@ -525,22 +546,44 @@ struct packed_slots
 //! split_slots: the fields in three arrays, as in htscodecs' 4-way decoder. The multiply's operand comes straight
 //! from a 16-bit load and no shift or mask extracts a field, which shortens the chain from one state to the next
 //! by a cycle and the scalar loops by two instructions a symbol. The arrays sit at fixed offsets from one pointer
-//! (Slots a constant), so the loops keep one register for them, not three.
-template <std::size_t Slots>
+//! (Slots a constant), so the loops keep one register for them, not three. With Thresholds (the order-0 tables),
+//! a fourth array holds per slot the quotient x >> bits below which the new state needs a word (see
+//! step_renormalising).
+template <std::size_t Slots, bool Thresholds = false>
 struct split_slots
 {
-    std::uint16_t * data; // freq[Slots], then bias[Slots] (slot - start), then symbol bytes[Slots]
+    // u16 freq[Slots], bias[Slots] (slot - start), [u32 threshold[Slots]], then the symbol bytes[Slots]. 32-bit
+    // thresholds: the compare reads them from memory (a 16-bit one needs a load of its own: 5% slower).
+    static constexpr std::size_t bias_at = Slots;
+    static constexpr std::size_t threshold_at = 2 * Slots;
+    static constexpr std::size_t symbols_at = (Thresholds ? 4 : 2) * Slots;
+    static constexpr std::size_t size = symbols_at + (Slots + 1) / 2; // in 16-bit units
+    std::uint16_t * data; // in byte storage (split_slot_storage), where the u32 thresholds may live too
+
+    std::uint8_t * symbols() const noexcept { return reinterpret_cast<std::uint8_t *>(data + symbols_at); }
+    std::uint32_t & threshold(std::size_t index) const noexcept
+    {
+        return reinterpret_cast<std::uint32_t *>(data + threshold_at)[index];
+    }
 
     void build(std::uint32_t base, frequencies const & f) const
     {
         std::uint32_t start = base;
         for (std::uint32_t s = 0; s < 256; ++s)
         {
+            if (f[s] == 0)
+                continue;
+            // The new state f q + k is below L exactly when q < ceil((L - k) / f): t for k below L - (t - 1) f
+            // with t = ceil(L / f), t - 1 from there on (k < f).
+            std::uint32_t const t = (state_lower_bound + f[s] - 1) / f[s];
+            std::uint32_t const t_from = state_lower_bound - (t - 1) * f[s];
             for (std::uint32_t k = 0; k < f[s]; ++k)
             {
                 data[start + k] = static_cast<std::uint16_t>(f[s]);
-                data[Slots + start + k] = static_cast<std::uint16_t>(k);
-                reinterpret_cast<std::uint8_t *>(data + 2 * Slots)[start + k] = static_cast<std::uint8_t>(s);
+                data[bias_at + start + k] = static_cast<std::uint16_t>(k);
+                if constexpr (Thresholds)
+                    threshold(start + k) = k < t_from ? t : t - 1;
+                symbols()[start + k] = static_cast<std::uint8_t>(s);
             }
             start += f[s];
         }
@@ -548,8 +591,22 @@ struct split_slots
 
     WGSKIT_ALWAYS_INLINE std::uint32_t step(std::uint32_t & x, std::uint32_t index, unsigned bits) const noexcept
     {
-        x = data[index] * (x >> bits) + data[Slots + index];
-        return reinterpret_cast<std::uint8_t const *>(data + 2 * Slots)[index];
+        x = data[index] * (x >> bits) + data[bias_at + index];
+        return symbols()[index];
+    }
+
+    //! step() and the branch-free renormalisation (the caller knows two more bytes are there). Whether the new
+    //! state needs a word follows from the old state's quotient and the slot's threshold, both known a multiply
+    //! and an add before the new state: the input position, which each state's word waits for, moves earlier.
+    //! (On the Intel VM the order-0 4-way loop on read names ran 13% faster than with the compare after the step.)
+    WGSKIT_ALWAYS_INLINE std::uint32_t step_renormalising(std::uint32_t & x, std::size_t index, unsigned bits,
+                                                          std::uint8_t const *& p) const noexcept
+        requires Thresholds
+    {
+        std::uint32_t const q = x >> bits;
+        x = data[index] * q + data[bias_at + index];
+        renormalise_when_below(x, q, threshold(index), p);
+        return symbols()[index];
     }
 
     // The order-1 4-way loop's view: a context is the symbol itself.
@@ -562,53 +619,67 @@ struct split_slots
     static std::uint8_t symbol_of_context(std::uint32_t c) noexcept { return static_cast<std::uint8_t>(c); }
 };
 
-//! Storage for split_slots<Slots>.
-template <std::size_t Slots>
+//! Storage for split_slots<Slots, Thresholds>.
+template <std::size_t Slots, bool Thresholds = false>
 struct split_slot_storage
 {
-    std::unique_ptr<std::uint16_t[]> data{new std::uint16_t[2 * Slots + (Slots + 1) / 2]};
+    // Bytes (aligned for any scalar), in which the 16- and 32-bit fields are objects of their own.
+    std::unique_ptr<unsigned char[]> data{new unsigned char[2 * split_slots<Slots, Thresholds>::size]};
 
-    split_slots<Slots> view() const { return {data.get()}; }
+    split_slots<Slots, Thresholds> view() const { return {reinterpret_cast<std::uint16_t *>(data.get())}; }
 };
 
 //! ranked_slots: order-1 tables in a few tens of KB when there are many contexts (names: ~25 contexts of 1024
 //! slots, 128 KB as split_slots, past L1): per context a byte a slot, the rank of its symbol in the alphabet, and
-//! per (context rank, symbol rank) the frequency and start, 16 bits each (the multiply's operand straight from a
-//! load). Context c's slots are at rank(c) << bits, its entries at rank(c) << 8. The decoding step is two
-//! dependent loads from L1 instead of one from L2.
+//! per (context rank, symbol rank) an entry: the frequency and start, 16 bits each (the multiply's operand
+//! straight from a load), and a renormalisation threshold. The decoding step is two dependent loads from L1
+//! instead of one from L2.
 struct ranked_slots
 {
-    // One allocation at fixed offsets, so that the 4-way loop keeps one register for all of it (with more, GCC
-    // spills the states' contexts, and their store and reload land on the dependency chain).
-    static constexpr std::size_t entries = 256 * 256;
-    static constexpr std::size_t ranks_at = 0;                                  // u8 [rank(c) << bits | slot]
-    static constexpr std::size_t freq_at = std::size_t{256} << order1_bits;     // u16 [rank(c) << 8 | rank(s)]
-    static constexpr std::size_t start_at = freq_at + 2 * entries;              // u16, as freq
-    static constexpr std::size_t symbol_of_at = start_at + 2 * entries;         // u8 [rank] -> symbol
-    static constexpr std::size_t rank_of_at = symbol_of_at + 256;               // u8 [symbol] -> rank
+    // One allocation, so that the 4-way loop keeps one register for all of it (with more, GCC spills the states'
+    // contexts, and their store and reload land on the dependency chain). Context rank c has a block at
+    // c * block_bytes: its slots' ranks (u8, 2^bits of them), then at entries_at 8 bytes a symbol rank. One
+    // multiply of the context gives both addresses (separate arrays for the slots and entries took two shifts and
+    // an add). The 64 spare bytes a block keep the blocks' entries out of each other's L1 sets (blocks of 8 KB
+    // were 5% slower than the separate arrays; these 2-4% faster, on names with 12-bit tables).
+    static constexpr std::size_t entries_at = std::size_t{1} << order1_bits; // in a block
+    static constexpr std::size_t entry_bytes = 8; // u16 freq, u16 start, u32 threshold
+    static constexpr std::size_t block_bytes = entries_at + 256 * entry_bytes + 64;
+    static constexpr std::size_t symbol_of_at = 256 * block_bytes; // u8 [rank] -> symbol
+    static constexpr std::size_t rank_of_at = symbol_of_at + 256;                // u8 [symbol] -> rank
     static constexpr std::size_t size = rank_of_at + 256;
     std::uint8_t * data;
 
-    std::uint8_t * ranks() const noexcept { return data + ranks_at; }
+    std::uint8_t * block(std::size_t c) const noexcept { return data + c * block_bytes; }
+    //! The rank of the symbol of context rank c's slot m.
+    std::uint8_t & rank_at(std::size_t c, std::size_t m) const noexcept { return block(c)[m]; }
     std::uint8_t const * symbol_of() const noexcept { return data + symbol_of_at; }
     std::uint8_t const * rank_of() const noexcept { return data + rank_of_at; }
-    WGSKIT_ALWAYS_INLINE std::uint32_t freq(std::size_t e) const noexcept
+    static WGSKIT_ALWAYS_INLINE std::uint32_t u16_at(std::uint8_t const * p) noexcept
     {
         std::uint16_t v;
-        std::memcpy(&v, data + freq_at + 2 * std::size_t{e}, 2);
+        std::memcpy(&v, p, 2);
         return v;
     }
-    WGSKIT_ALWAYS_INLINE std::uint32_t start(std::size_t e) const noexcept
+    static WGSKIT_ALWAYS_INLINE std::uint8_t * entry(std::uint8_t * block, std::size_t r) noexcept
     {
-        std::uint16_t v;
-        std::memcpy(&v, data + start_at + 2 * std::size_t{e}, 2);
-        return v;
+        return block + entries_at + entry_bytes * r;
     }
-    void set_entry(std::uint32_t e, std::uint32_t f, std::uint32_t start) const noexcept
+    //! The states below which a step of entry (c, r) leaves a state that needs a word (see step_ranked).
+    static std::uint32_t & threshold(std::uint8_t * entry) noexcept
+    {
+        return *reinterpret_cast<std::uint32_t *>(entry + 4);
+    }
+    std::uint32_t threshold(std::size_t c, std::size_t r) const noexcept { return threshold(entry(block(c), r)); }
+    static void set_entry(std::uint8_t * e, std::uint32_t f, std::uint32_t start, unsigned bits) noexcept
     {
         std::uint16_t const fv = static_cast<std::uint16_t>(f), sv = static_cast<std::uint16_t>(start);
-        std::memcpy(data + freq_at + 2 * std::size_t{e}, &fv, 2);
-        std::memcpy(data + start_at + 2 * std::size_t{e}, &sv, 2);
+        std::memcpy(e, &fv, 2);
+        std::memcpy(e + 2, &sv, 2);
+        // x = q 2^bits + m steps to f q + m - start, below L exactly when x < (t - 1) 2^bits + start + L - (t - 1) f
+        // with t = ceil(L / f): all of quotient t - 1 up to that slot, and every smaller quotient.
+        std::uint32_t const t = (state_lower_bound + f - 1) / f;
+        threshold(e) = ((t - 1) << bits) + start + state_lower_bound - (t - 1) * f;
     }
 
     //! Tables (context, frequencies summing to 2^bits); the ranks are those of 0, the contexts and their symbols.
@@ -632,31 +703,38 @@ struct ranked_slots
             }
         for (auto const & [ctx, f] : tables)
         {
-            std::uint32_t const c = rank_of[ctx];
-            std::uint8_t * const slots = ranks() + (std::size_t{c} << bits);
+            std::uint8_t * const b = block(rank_of[ctx]);
             std::uint32_t start = 0;
             for (std::uint32_t r = 0; r < rank; ++r) // the ranked symbols, in symbol order
             {
                 std::uint32_t const s = symbol_of[r];
                 if (f[s] == 0)
                     continue;
-                std::fill_n(slots + start, f[s], static_cast<std::uint8_t>(r));
-                set_entry((c << 8) + r, f[s], start);
+                std::fill_n(b + start, f[s], static_cast<std::uint8_t>(r));
+                set_entry(entry(b, r), f[s], start, bits);
                 start += f[s];
             }
         }
     }
 
-    //! One step in context rank c: updates x, returns the symbol's rank.
+    //! One step in context rank c: updates x, returns the symbol's rank. With a p, also the branch-free
+    //! renormalisation (the caller knows two more bytes are there), on a compare of the old state with the entry's
+    //! threshold, which is known a multiply and an add before the new state: the input position, which each
+    //! state's word waits for, moves earlier.
     //! (64-bit indexes: as 32-bit ones, each needs a zero-extending copy before it addresses memory.)
-    WGSKIT_ALWAYS_INLINE std::size_t step_ranked(std::uint32_t & x, std::size_t c, unsigned bits) const noexcept
+    WGSKIT_ALWAYS_INLINE std::size_t step_ranked(std::uint32_t & x, std::size_t c, unsigned bits,
+                                                 std::uint8_t const ** p = nullptr) const noexcept
     {
+        std::uint8_t * const b = block(c);
         std::size_t const m = x & ((1u << bits) - 1);
-        std::size_t const r = data[ranks_at + (c << bits) + m];
-        std::size_t const e = (c << 8) + r;
-        std::uint32_t bias = static_cast<std::uint32_t>(m) - start(e);
+        std::size_t const r = b[m];
+        std::uint8_t * const e = entry(b, r);
+        std::uint32_t bias = static_cast<std::uint32_t>(m) - u16_at(e + 2);
         keep_in_register(bias); // one add after the multiply, not a subtraction and an add
-        x = freq(e) * (x >> bits) + bias;
+        std::uint32_t const old = x;
+        x = u16_at(e) * (x >> bits) + bias;
+        if (p)
+            renormalise_when_below(x, old, threshold(e), *p);
         return r;
     }
 
@@ -666,6 +744,12 @@ struct ranked_slots
     WGSKIT_ALWAYS_INLINE std::size_t step_in(std::uint32_t & x, std::size_t c) const noexcept
     {
         return step_ranked(x, c, Bits);
+    }
+    template <unsigned Bits>
+    WGSKIT_ALWAYS_INLINE std::size_t step_in_renormalising(std::uint32_t & x, std::size_t c,
+                                                           std::uint8_t const *& p) const noexcept
+    {
+        return step_ranked(x, c, Bits, &p);
     }
     WGSKIT_ALWAYS_INLINE std::uint8_t symbol_of_context(std::size_t c) const noexcept
     {
@@ -693,7 +777,7 @@ struct ranked_slot_storage
 
 //! Order-0 decoding with 4 states (named variables, as in the order-1 loop), then the careful tail.
 template <bool Branchless>
-decode_status decode_order0_x4(split_slots<std::size_t{1} << order0_bits> const t, std::uint32_t * states,
+decode_status decode_order0_x4(split_slots<std::size_t{1} << order0_bits, true> const t, std::uint32_t * states,
                                std::uint8_t const *& in_ptr, std::uint8_t const * end, std::size_t len,
                                std::uint8_t * out)
 {
@@ -702,7 +786,6 @@ decode_status decode_order0_x4(split_slots<std::size_t{1} << order0_bits> const 
         symbol = static_cast<std::uint8_t>(t.step(x, x & mask, order0_bits));
     };
     std::uint8_t const * p = in_ptr;
-    auto const renormalise_one = [&p](std::uint32_t & x) { renormalise_state<Branchless>(x, p); };
     std::uint32_t x0 = states[0], x1 = states[1], x2 = states[2], x3 = states[3];
     // Rounds in batches that cannot run past the input (a round reads at most 8 bytes): one compare a round.
     std::uint8_t * o = out;
@@ -715,14 +798,27 @@ decode_status decode_order0_x4(split_slots<std::size_t{1} << order0_bits> const 
             break;
         for (std::uint8_t * const stop = o + 4 * safe; o != stop; o += 4)
         {
-            step(x0, o[0]);
-            step(x1, o[1]);
-            step(x2, o[2]);
-            step(x3, o[3]);
-            renormalise_one(x0);
-            renormalise_one(x1);
-            renormalise_one(x2);
-            renormalise_one(x3);
+            if constexpr (Branchless)
+            {
+                auto const step_renormalising = [&t, &p](std::uint32_t & x, std::uint8_t & symbol) {
+                    symbol = static_cast<std::uint8_t>(t.step_renormalising(x, x & mask, order0_bits, p));
+                };
+                step_renormalising(x0, o[0]);
+                step_renormalising(x1, o[1]);
+                step_renormalising(x2, o[2]);
+                step_renormalising(x3, o[3]);
+            }
+            else
+            {
+                step(x0, o[0]);
+                step(x1, o[1]);
+                step(x2, o[2]);
+                step(x3, o[3]);
+                renormalise_state<false>(x0, p);
+                renormalise_state<false>(x1, p);
+                renormalise_state<false>(x2, p);
+                renormalise_state<false>(x3, p);
+            }
         }
     }
     std::size_t i = static_cast<std::size_t>(o - out);
@@ -767,7 +863,7 @@ inline decode_status decode_order0(byte_reader & in, std::size_t len, unsigned n
     }
     else
     {
-        split_slot_storage<std::size_t{1} << order0_bits> const storage;
+        split_slot_storage<std::size_t{1} << order0_bits, true> const storage;
         auto const table = storage.view();
         table.build(0, f);
         st = renormalise_branchless(static_cast<std::size_t>(end - p), len)
@@ -938,18 +1034,32 @@ std::size_t decode_order1_x4_rounds(Table const & table_in, std::uint32_t const 
                 if (((context_base[c0] == no_context_table) | (context_base[c1] == no_context_table) |
                      (context_base[c2] == no_context_table) | (context_base[c3] == no_context_table)) != 0)
                     [[unlikely]] goto done;
-            c0 = table.template step_in<Bits>(x0, c0);
-            c1 = table.template step_in<Bits>(x1, c1);
-            c2 = table.template step_in<Bits>(x2, c2);
-            c3 = table.template step_in<Bits>(x3, c3);
+            constexpr bool early = Branchless && requires { table.template step_in_renormalising<Bits>(x0, c0, q); };
+            if constexpr (early) // each step renormalises its state
+            {
+                c0 = table.template step_in_renormalising<Bits>(x0, c0, q);
+                c1 = table.template step_in_renormalising<Bits>(x1, c1, q);
+                c2 = table.template step_in_renormalising<Bits>(x2, c2, q);
+                c3 = table.template step_in_renormalising<Bits>(x3, c3, q);
+            }
+            else
+            {
+                c0 = table.template step_in<Bits>(x0, c0);
+                c1 = table.template step_in<Bits>(x1, c1);
+                c2 = table.template step_in<Bits>(x2, c2);
+                c3 = table.template step_in<Bits>(x3, c3);
+            }
             o[0] = table.symbol_of_context(c0);
             o[region] = table.symbol_of_context(c1);
             o[2 * region] = table.symbol_of_context(c2);
             o[3 * region] = table.symbol_of_context(c3);
-            renormalise(x0);
-            renormalise(x1);
-            renormalise(x2);
-            renormalise(x3);
+            if constexpr (!early)
+            {
+                renormalise(x0);
+                renormalise(x1);
+                renormalise(x2);
+                renormalise(x3);
+            }
         }
     }
 [[maybe_unused]] done: // the exit on a context without a table
