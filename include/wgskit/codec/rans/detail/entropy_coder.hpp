@@ -682,6 +682,25 @@ struct ranked_slots
         threshold(e) = ((t - 1) << bits) + start + state_lower_bound - (t - 1) * f;
     }
 
+    //! The frequency and start of rank r's entry in block b, loaded with b and r as the address registers. GCC
+    //! computes the entry's address first (the step reads three fields of it), which puts an add on the decoding
+    //! chain: read names (10-bit tables) decoded 10% faster this way on the Intel VM.
+    WGSKIT_ALWAYS_INLINE void frequency_and_start(std::uint8_t const * b, std::size_t r, std::uint32_t & f,
+                                                  std::uint32_t & start) const noexcept
+    {
+#if defined(__x86_64__) && defined(__GNUC__)
+        static_assert(entry_bytes == 8); // the addressing's scale
+        asm("movzwl %c[at](%[b],%[r],8), %[f]\n\t"
+            "movzwl %c[at2](%[b],%[r],8), %[s]"
+            : [f] "=r"(f), [s] "=r"(start)
+            : [b] "r"(b), [r] "r"(r), [at] "i"(entries_at), [at2] "i"(entries_at + 2),
+              "m"(*b)); // reads the block (written only by build(), before any decoding)
+#else
+        f = u16_at(entry(const_cast<std::uint8_t *>(b), r));
+        start = u16_at(entry(const_cast<std::uint8_t *>(b), r) + 2);
+#endif
+    }
+
     //! Tables (context, frequencies summing to 2^bits); the ranks are those of 0, the contexts and their symbols.
     void build(unsigned bits, std::vector<std::pair<std::uint32_t, frequencies>> const & tables) const
     {
@@ -728,13 +747,14 @@ struct ranked_slots
         std::uint8_t * const b = block(c);
         std::size_t const m = x & ((1u << bits) - 1);
         std::size_t const r = b[m];
-        std::uint8_t * const e = entry(b, r);
-        std::uint32_t bias = static_cast<std::uint32_t>(m) - u16_at(e + 2);
+        std::uint32_t f, start;
+        frequency_and_start(b, r, f, start);
+        std::uint32_t bias = static_cast<std::uint32_t>(m) - start;
         keep_in_register(bias); // one add after the multiply, not a subtraction and an add
         std::uint32_t const old = x;
-        x = u16_at(e) * (x >> bits) + bias;
+        x = f * (x >> bits) + bias;
         if (p)
-            renormalise_when_below(x, old, threshold(e), *p);
+            renormalise_when_below(x, old, threshold(entry(b, r)), *p);
         return r;
     }
 
