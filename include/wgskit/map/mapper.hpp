@@ -287,12 +287,13 @@ private:
         index_->locate(ws.locate_intervals, ws.locate_lengths, opt_.seeds.max_occ, ws.hits, ws.hit_first);
 
         std::vector<detail::placed_seed> placed;
+        std::vector<std::pair<std::uint64_t, std::uint64_t>> rep;
         std::size_t slot = 0; // the read's first seed among locate_slot
         for (std::size_t r = 0; r < n; ++r)
         {
             auto const len = static_cast<std::uint32_t>(views[r].size());
             placed.clear();
-            std::vector<std::pair<std::uint64_t, std::uint64_t>> rep;
+            rep.clear();
             auto const & seeds = ws.seeds[r];
             for (std::size_t k = 0; k < seeds.size(); ++k)
             {

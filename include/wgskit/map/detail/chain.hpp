@@ -57,7 +57,11 @@ inline std::uint32_t covered_length(std::vector<std::pair<std::uint64_t, std::ui
 
 inline void finish_chain(chain & c)
 {
-    std::vector<std::pair<std::uint64_t, std::uint64_t>> q, r;
+    // Scratch kept per thread: a chain is finished per read and chain, and two fresh vectors each time were a
+    // noticeable part of the mapper's allocations.
+    thread_local std::vector<std::pair<std::uint64_t, std::uint64_t>> q, r;
+    q.clear();
+    r.clear();
     c.query_begin = ~0u;
     c.query_end = 0;
     for (auto const & s : c.seeds)
@@ -70,9 +74,10 @@ inline void finish_chain(chain & c)
     c.weight = std::min(covered_length(q), covered_length(r));
 }
 
-//! Groups seeds (any order) into chains: a seed joins the open chain of its contig and strand whose last seed it
-//! follows on both sequences within max_gap and band, or is dropped when that last seed already contains it.
-inline std::vector<chain> build_chains(std::vector<placed_seed> seeds, chain_options const & opt)
+//! Groups seeds (any order; sorted in place) into chains: a seed joins the open chain of its contig and strand whose
+//! last seed it follows on both sequences within max_gap and band, or is dropped when that last seed already
+//! contains it.
+inline std::vector<chain> build_chains(std::vector<placed_seed> & seeds, chain_options const & opt)
 {
     std::sort(seeds.begin(), seeds.end(), [](placed_seed const & a, placed_seed const & b) {
         if (a.contig != b.contig)
@@ -123,7 +128,7 @@ inline std::vector<chain> build_chains(std::vector<placed_seed> seeds, chain_opt
 //! mask_level of the shorter while weighing less than drop_ratio of it. Keeps at most max_chains.
 inline void filter_chains(std::vector<chain> & chains, chain_options const & opt)
 {
-    std::stable_sort(chains.begin(), chains.end(), [](chain const & a, chain const & b) {
+    auto const better = [](chain const & a, chain const & b) {
         if (a.weight != b.weight)
             return a.weight > b.weight;
         if (a.contig != b.contig)
@@ -131,15 +136,26 @@ inline void filter_chains(std::vector<chain> & chains, chain_options const & opt
         if (a.reverse != b.reverse)
             return a.reverse < b.reverse;
         return a.seeds.front().ref_begin < b.seeds.front().ref_begin;
-    });
-    std::vector<chain> kept;
+    };
+    // A read has a few chains: a stable insertion sort needs no buffer (std::stable_sort allocates one a call).
+    if (chains.size() <= 32)
+    {
+        for (std::size_t i = 1; i < chains.size(); ++i)
+            for (std::size_t j = i; j > 0 && better(chains[j], chains[j - 1]); --j)
+                std::swap(chains[j], chains[j - 1]);
+    }
+    else
+        std::stable_sort(chains.begin(), chains.end(), better);
+    // The kept chains are compacted to the front in place: a chain is only compared with the kept ones before it.
+    std::size_t n_kept = 0;
     for (auto & c : chains)
     {
-        if (c.weight < opt.min_weight || kept.size() >= opt.max_chains)
+        if (c.weight < opt.min_weight || n_kept >= opt.max_chains)
             continue;
         bool drop = false;
-        for (auto const & k : kept)
+        for (std::size_t i = 0; i < n_kept; ++i)
         {
+            chain const & k = chains[i];
             std::uint32_t const b = std::max(c.query_begin, k.query_begin), e = std::min(c.query_end, k.query_end);
             if (e <= b)
                 continue;
@@ -151,8 +167,12 @@ inline void filter_chains(std::vector<chain> & chains, chain_options const & opt
             }
         }
         if (!drop)
-            kept.push_back(std::move(c));
+        {
+            if (&chains[n_kept] != &c)
+                chains[n_kept] = std::move(c);
+            ++n_kept;
+        }
     }
-    chains = std::move(kept);
+    chains.resize(n_kept);
 }
 } // namespace wgskit::map::detail
