@@ -253,9 +253,14 @@ private:
         std::array<std::uint32_t, 4> count{};
         for (std::size_t i = 0; i < depth; ++i)
             ++count[obs[i].base];
-        std::vector<std::uint8_t> alleles{rb};
+        // Called at every covered position: the alleles' vector is a member reused call after call, and the four
+        // bases are ordered by a stable insertion sort (std::stable_sort allocates a buffer a call).
+        std::vector<std::uint8_t> & alleles = snp_alleles_;
+        alleles.assign(1, rb);
         std::array<std::uint8_t, 4> order{0, 1, 2, 3};
-        std::stable_sort(order.begin(), order.end(), [&](auto a, auto b) { return count[a] > count[b]; });
+        for (std::size_t i = 1; i < order.size(); ++i)
+            for (std::size_t j = i; j > 0 && count[order[j]] > count[order[j - 1]]; --j)
+                std::swap(order[j], order[j - 1]);
         for (auto b : order)
             if (b != rb && static_cast<int>(count[b]) >= t_.min_alt_count &&
                 count[b] >= t_.min_alt_fraction * static_cast<double>(depth) &&
@@ -930,6 +935,7 @@ private:
     std::int64_t ref_offset_{0};
     columns cols_;
     std::vector<base_observation> scratch_;
+    std::vector<std::uint8_t> snp_alleles_; // call_snp's, kept between calls
     std::vector<std::vector<std::uint8_t>> haps_;
     std::vector<std::size_t> hap_allele_;
     std::vector<pairhmm_read> segs_;
