@@ -553,7 +553,7 @@ template <std::size_t Slots, bool Thresholds = false>
 struct split_slots
 {
     // u16 freq[Slots], bias[Slots] (slot - start), [u32 threshold[Slots]], then the symbol bytes[Slots]. 32-bit
-    // thresholds: the compare reads them from memory (a 16-bit one needs a load of its own: 5% slower).
+    // thresholds: the compare reads them from memory (a 16-bit one needs a load of its own: 9% slower).
     static constexpr std::size_t bias_at = Slots;
     static constexpr std::size_t threshold_at = 2 * Slots;
     static constexpr std::size_t symbols_at = (Thresholds ? 4 : 2) * Slots;
