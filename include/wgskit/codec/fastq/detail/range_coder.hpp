@@ -203,11 +203,13 @@ private:
 
 //! Adaptive models over a run-time alphabet size (<= 256), many contexts in one flat table, kept as cumulative
 //! counts: row[k] = the counts of the symbols below k (row[0] = 0, row[A] = total), padded with the total to a
-//! multiple of 8 entries. Coding a symbol reads two entries; the update adds the step to every entry above the
-//! symbol and the decoder counts the entries <= its target, both loops of fixed length without branches, which
-//! the compiler vectorises: no loop exit that depends on the symbol for the branch predictor to miss. Totals
-//! stay below 2^15 (the entries compare as signed 16-bit lanes). One row is one or two cache lines; prefetch()
-//! lets the encoder fetch a context it knows ahead.
+//! multiple of 8 entries. Coding a symbol reads two entries; the update adds the symbol's row of a small
+//! increments table (0 up to the symbol, the step above it) to the groups of 8 entries from the symbol's up, at
+//! least the last two groups: the top 16 symbols (for qualities, in ascending order, the common ones) then
+//! share one trip count, which the branch predictor learns. The decoder counts the entries <= its target, a
+//! loop of fixed length without branches. The compiler vectorises both loops. Totals stay below 2^15 (the
+//! entries compare as signed 16-bit lanes). One row is one or two cache lines; prefetch() lets the encoder fetch
+//! a context it knows ahead.
 class context_models
 {
 public:
@@ -220,8 +222,13 @@ public:
     {
         symbols_ = symbols;
         stride_ = (symbols + 1 + group - 1) / group * group;
-        step_ = static_cast<std::uint16_t>(step);
+        last_two_ = stride_ >= 2 * group ? stride_ - 2 * group : 0u;
+        step_ = step;
         table_.resize(n_contexts * stride_);
+        increments_.assign(std::size_t{symbols} * stride_, 0);
+        for (unsigned s = 0; s < symbols; ++s)
+            std::fill(increments_.begin() + s * stride_ + s + 1, increments_.begin() + (s + 1) * stride_,
+                      static_cast<std::int16_t>(step));
         if (n_contexts == 0)
             return;
         std::int16_t * first = table_.data();
@@ -244,31 +251,35 @@ public:
     {
         std::int16_t * row = table_.data() + ctx * stride_;
         auto const cum = static_cast<std::uint32_t>(row[sym]);
-        rc.encode(cum, static_cast<std::uint32_t>(row[sym + 1]) - cum, static_cast<std::uint32_t>(row[symbols_]));
-        update(row, sym);
+        auto const total = static_cast<std::uint32_t>(row[symbols_]);
+        rc.encode(cum, static_cast<std::uint32_t>(row[sym + 1]) - cum, total);
+        update(row, sym, total);
     }
 
     unsigned decode(range_decoder & rc, std::size_t ctx) noexcept
     {
         std::int16_t * row = table_.data() + ctx * stride_;
-        auto const t = static_cast<std::int16_t>(rc.target(static_cast<std::uint32_t>(row[symbols_])));
+        auto const total = static_cast<std::uint32_t>(row[symbols_]);
+        auto const t = static_cast<std::int16_t>(rc.target(total));
         unsigned at_or_below = 0; // row[0..sym] are <= t, row[sym + 1..] (the padding too) are above it
         for (unsigned k = 0; k < stride_; ++k)
             at_or_below += row[k] <= t;
         unsigned const sym = at_or_below - 1;
         auto const cum = static_cast<std::uint32_t>(row[sym]);
         rc.consume(cum, static_cast<std::uint32_t>(row[sym + 1]) - cum);
-        update(row, sym);
+        update(row, sym, total);
         return sym;
     }
 
 private:
-    void update(std::int16_t * row, unsigned sym) noexcept
+    //! Adds the step to the symbol's count; total is the row's total before (already loaded by the coder).
+    void update(std::int16_t * row, unsigned sym, std::uint32_t total) noexcept
     {
-        auto const s = static_cast<std::int16_t>(sym);
-        for (unsigned k = 0; k < stride_; ++k)
-            row[k] = static_cast<std::int16_t>(row[k] + (step_ & -static_cast<std::int16_t>(lane_index[k] > s)));
-        if (WGSKIT_UNLIKELY(static_cast<std::uint32_t>(row[symbols_]) > max_model_total - 1 - step_))
+        // Against adding a compare mask to the whole row: 17% fewer instructions for the whole block encoder.
+        std::int16_t const * inc = increments_.data() + std::size_t{sym} * stride_;
+        unsigned const from = std::min((sym + 1) & ~(group - 1), last_two_);
+        add_entries(row + from, inc + from, (stride_ - from) & ~std::size_t{group - 1});
+        if (WGSKIT_UNLIKELY(total + step_ > max_model_total - 1 - step_))
         {
             // Halve every count, rounding up so that none reaches 0.
             std::int16_t below = 0, old_below = 0;
@@ -284,18 +295,21 @@ private:
         }
     }
 
+    //! to[k] += add[k] for k < n, n a multiple of 8 (so no scalar epilogue), the two never overlapping (so no
+    //! run-time overlap check: restrict holds for parameters).
+    static void add_entries(std::int16_t * __restrict to, std::int16_t const * __restrict add, std::size_t n) noexcept
+    {
+        for (std::size_t k = 0; k < n; ++k)
+            to[k] = static_cast<std::int16_t>(to[k] + add[k]);
+    }
+
     static constexpr unsigned group = 8;
-    //! 0, 1, 2, ...: compared as 16-bit lanes with the symbol.
-    static constexpr std::array<std::int16_t, 264> lane_index = [] {
-        std::array<std::int16_t, 264> a{};
-        for (unsigned k = 0; k < a.size(); ++k)
-            a[k] = static_cast<std::int16_t>(k);
-        return a;
-    }();
     unsigned symbols_{2};
     unsigned stride_{8};
-    std::uint16_t step_{16};
+    unsigned last_two_{0}; //!< where the last two groups of 8 entries start (0 for one group)
+    unsigned step_{16}; // not 16-bit: the row stores (int16_t) could alias it and force a reload
     std::vector<std::int16_t> table_;
+    std::vector<std::int16_t> increments_; //!< row s: 0 for entries 0..s, step_ above
 };
 
 //! The base model's table, one per thread and kept between blocks: a fresh table per block would cost thousands
@@ -382,20 +396,33 @@ private:
 
     //! The history byte h = seen (2 bits) | last (2) | before last (2) | before that (2), with the two older
     //! bases XORed with the last and unseen contexts all in model 0; then the recent misses.
-    std::size_t model_of(std::uint8_t h) const noexcept
-    {
-        unsigned const last = (h >> 4) & 3;
-        unsigned const relative = h < 64 ? 0u : (h & 0xc0u) >> 2 | (((h >> 2) & 3) ^ last) << 2 | ((h & 3) ^ last);
-        return (std::size_t{relative} << miss_bits) | misses_;
-    }
+    std::size_t model_of(std::uint8_t h) const noexcept { return std::size_t{model_of_history[h]} | misses_; }
 
     void advance(std::uint8_t & h, unsigned base, unsigned sym) noexcept
     {
-        unsigned const seen = std::min(3u, (h >> 6) + 1u);
-        h = static_cast<std::uint8_t>(seen << 6 | base << 4 | ((h >> 2) & 0x0fu));
+        h = static_cast<std::uint8_t>(history_after[h] | base << 4);
         misses_ = ((misses_ << 1) | (sym != 0)) & ((1u << miss_bits) - 1);
         ctx_ = ((ctx_ << 2) | base) & mask_;
     }
+
+    // Both as tables of the history byte: a few instructions less per base, and no branch on "seen".
+    static constexpr std::array<std::uint16_t, 256> model_of_history = [] {
+        std::array<std::uint16_t, 256> t{};
+        for (unsigned h = 64; h < 256; ++h)
+        {
+            unsigned const last = (h >> 4) & 3;
+            t[h] = static_cast<std::uint16_t>(((h & 0xc0u) >> 2 | (((h >> 2) & 3) ^ last) << 2 | ((h & 3) ^ last))
+                                              << miss_bits);
+        }
+        return t;
+    }();
+    //! The history byte after one more base, but for the base itself (bits 4-5).
+    static constexpr std::array<std::uint8_t, 256> history_after = [] {
+        std::array<std::uint8_t, 256> t{};
+        for (unsigned h = 0; h < 256; ++h)
+            t[h] = static_cast<std::uint8_t>(std::min(3u, (h >> 6) + 1u) << 6 | ((h >> 2) & 0x0fu));
+        return t;
+    }();
 
     std::uint32_t mask_;
     std::uint8_t * history_;
