@@ -223,7 +223,7 @@ public:
         symbols_ = symbols;
         stride_ = (symbols + 1 + group - 1) / group * group;
         last_two_ = stride_ >= 2 * group ? stride_ - 2 * group : 0u;
-        step_ = step;
+        halve_above_ = max_model_total - 1 - 2 * step;
         table_.resize(n_contexts * stride_);
         increments_.assign(std::size_t{symbols} * stride_, 0);
         for (unsigned s = 0; s < symbols; ++s)
@@ -279,7 +279,7 @@ private:
         std::int16_t const * inc = increments_.data() + std::size_t{sym} * stride_;
         unsigned const from = std::min((sym + 1) & ~(group - 1), last_two_);
         add_entries(row + from, inc + from, (stride_ - from) & ~std::size_t{group - 1});
-        if (WGSKIT_UNLIKELY(total + step_ > max_model_total - 1 - step_))
+        if (WGSKIT_UNLIKELY(total > halve_above_))
         {
             // Halve every count, rounding up so that none reaches 0.
             std::int16_t below = 0, old_below = 0;
@@ -307,9 +307,11 @@ private:
     unsigned symbols_{2};
     unsigned stride_{8};
     unsigned last_two_{0}; //!< where the last two groups of 8 entries start (0 for one group)
-    unsigned step_{16}; // not 16-bit: the row stores (int16_t) could alias it and force a reload
+    //! Halve the counts when the total before an update exceeds this (the total after it then stays below
+    //! max_model_total - step). Not 16-bit: the row stores (int16_t) could alias it and force a reload.
+    unsigned halve_above_{max_model_total - 1 - 2 * 16};
     std::vector<std::int16_t> table_;
-    std::vector<std::int16_t> increments_; //!< row s: 0 for entries 0..s, step_ above
+    std::vector<std::int16_t> increments_; //!< row s: 0 for entries 0..s, the step above
 };
 
 //! The base model's table, one per thread and kept between blocks: a fresh table per block would cost thousands
