@@ -172,6 +172,50 @@ TEST_CASE("fastq codec: real reads, pairs, random access, thread counts", "[fqco
     CHECK(read_all(dir.file("single.fq")) == text1);
 }
 
+TEST_CASE("fastq codec: context models keep the counts they specify", "[fqcodec]")
+{
+    // The encoder and decoder share the models, so a round trip cannot see a wrong update (only a worse size).
+    // Reference: each symbol's count starts at 1 and grows by the step when coded; when the total before an update
+    // exceeds max_model_total - 1 - 2 step, every count is halved, rounding up. Symbols skewed to the top (as
+    // qualities are) and to the bottom, so that both the last two groups and the ones below are updated.
+    namespace d = fq::detail;
+    std::mt19937 rng{7};
+    for (unsigned symbols : {2u, 4u, 7u, 8u, 15u, 16u, 23u, 41u, 64u, 255u})
+        for (unsigned step : {8u, 16u})
+        {
+            CAPTURE(symbols, step);
+            d::context_models m;
+            m.reset(2, symbols, step);
+            std::vector<std::vector<std::uint32_t>> count(2, std::vector<std::uint32_t>(symbols, 1));
+            std::vector<std::uint8_t> sink;
+            d::range_encoder rc{sink};
+            bool all_match = true;
+            for (int i = 0; i < 20000 && all_match; ++i)
+            {
+                std::size_t const ctx = rng() % 2;
+                unsigned const r = rng() % symbols;
+                unsigned const sym = rng() % 4 == 0 ? r : (i % 7 == 0 ? r / 4 : symbols - 1 - r / 8);
+                std::uint32_t total = 0;
+                for (auto c : count[ctx])
+                    total += c;
+                m.encode(rc, ctx, sym);
+                count[ctx][sym] += step;
+                if (total > d::context_models::max_model_total - 1 - 2 * step)
+                    for (auto & c : count[ctx])
+                        c = (c + 1) / 2;
+                auto const row = m.row(ctx);
+                std::uint32_t below = 0;
+                for (unsigned k = 0; k < row.size(); ++k)
+                {
+                    all_match = all_match && static_cast<std::uint32_t>(row[k]) == below;
+                    if (k < symbols)
+                        below += count[ctx][k];
+                }
+            }
+            CHECK(all_match);
+        }
+}
+
 TEST_CASE("fastq codec: mismatched pair files are rejected", "[fqcodec]")
 {
     test::temp_dir dir{"wgskit_fqcodec"};

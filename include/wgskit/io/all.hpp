@@ -5,5 +5,6 @@
 #include <wgskit/io/fasta.hpp>
 #include <wgskit/io/fastq.hpp>
 #include <wgskit/io/input_file.hpp>
+#include <wgskit/io/mapped_file.hpp>
 #include <wgskit/io/packed_reference.hpp>
 #include <wgskit/io/paired_fastq.hpp>

@@ -11,7 +11,6 @@
 
 #include <algorithm>
 #include <array>
-#include <cerrno>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -22,17 +21,13 @@
 #include <string_view>
 #include <vector>
 
-#include <fcntl.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <wgskit/codec/fastq/detail/block_codec.hpp>
 #include <wgskit/codec/fastq/detail/container.hpp>
 #include <wgskit/codec/fastq/detail/fastq_splitter.hpp>
 #include <wgskit/core/atomic_file.hpp>
 #include <wgskit/core/batch_pipeline.hpp>
 #include <wgskit/core/exception.hpp>
+#include <wgskit/io/mapped_file.hpp>
 #include <wgskit/io/paired_fastq.hpp>
 
 namespace wgskit::codec::fastq
@@ -77,47 +72,7 @@ struct archive_info
 namespace detail
 {
 
-//! A whole file mapped read-only (an empty file maps to an empty span).
-class mapped_file
-{
-public:
-    explicit mapped_file(std::string const & path)
-    {
-        int const fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-        if (fd < 0)
-            throw io_error{path, std::string{"cannot open: "} + std::strerror(errno)};
-        struct ::stat st{};
-        if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode))
-        {
-            ::close(fd);
-            throw io_error{path, "not a regular file"};
-        }
-        size_ = static_cast<std::size_t>(st.st_size);
-        if (size_ > 0)
-        {
-            void * p = ::mmap(nullptr, size_, PROT_READ, MAP_PRIVATE, fd, 0);
-            if (p == MAP_FAILED)
-            {
-                ::close(fd);
-                throw io_error{path, std::string{"cannot map: "} + std::strerror(errno)};
-            }
-            data_ = static_cast<std::uint8_t const *>(p);
-        }
-        ::close(fd);
-    }
-    mapped_file(mapped_file const &) = delete;
-    mapped_file & operator=(mapped_file const &) = delete;
-    ~mapped_file()
-    {
-        if (data_)
-            ::munmap(const_cast<std::uint8_t *>(data_), size_);
-    }
-    std::span<std::uint8_t const> bytes() const noexcept { return {data_, size_}; }
-
-private:
-    std::uint8_t const * data_{nullptr};
-    std::size_t size_{0};
-};
+using io::mapped_file;
 
 inline parsed_container open_container(std::span<std::uint8_t const> file, std::string const & source)
 {
@@ -214,7 +169,7 @@ inline void compress(std::vector<std::string> const & inputs, std::string const 
                     throw parse_error{inputs[1 - open], in[1 - open]->records_read() + 1,
                                       inputs[1 - open] + " has fewer records than " + inputs[open] + " (ends at record " +
                                           std::to_string(in[1 - open]->records_read()) + ")"};
-                b.m[open].bytes += rest.bytes;
+                b.m[open].append(rest.bytes, rest.storage.empty());
                 b.m[open].trailer_len = rest.trailer_len;
             }
         }

@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -16,6 +17,7 @@
 #include <wgskit/core/exception.hpp>
 #include <wgskit/io/detail/char_tables.hpp>
 #include <wgskit/io/input_file.hpp>
+#include <wgskit/io/mapped_file.hpp>
 
 namespace wgskit::codec::fastq::detail
 {
@@ -44,16 +46,34 @@ struct record_fields
 //! The exact bytes of consecutive records of one file, and where their fields are.
 struct mate_block
 {
-    std::string bytes;
+    //! The block's bytes: in the input file's mapping (a plain file), or in `storage` (gzip input, stdin).
+    std::string_view bytes;
+    std::string storage;
     std::vector<record_fields> records;
     //! Bytes after the last record of the file (blank lines); only in the file's last block.
     std::uint64_t trailer_len{0};
 
     void clear() noexcept
     {
-        bytes.clear();
+        bytes = {};
+        storage.clear();
         records.clear();
         trailer_len = 0;
+    }
+
+    //! Appends bytes (records, blank lines). `mapped`: they stay valid as long as the block (the input's
+    //! mapping), so the view may just grow over them when they follow it; otherwise they are copied.
+    void append(std::string_view more, bool mapped)
+    {
+        if (mapped && storage.empty() && (bytes.empty() || bytes.data() + bytes.size() == more.data()))
+            bytes = bytes.empty() ? more : std::string_view{bytes.data(), bytes.size() + more.size()};
+        else
+        {
+            if (storage.empty())
+                storage.assign(bytes);
+            storage.append(more);
+            bytes = storage;
+        }
     }
     std::string_view header(std::size_t i) const noexcept
     {
@@ -81,10 +101,24 @@ struct mate_block
     }
 };
 
+//! Cuts a FASTQ file into blocks of records. A plain file is parsed in place through a read-only mapping, and the
+//! blocks are views of it: no copy, and no fresh block buffers for the kernel to zero (on the Intel VM, system
+//! time 0.07-0.27 -> 0.01-0.08 s for 64.6 MB); gzip input and stdin are read through io::input_file into a
+//! buffer. (A plain file truncated by another process while it is being compressed ends the run with SIGBUS.)
 class fastq_splitter
 {
 public:
-    explicit fastq_splitter(std::string path) : in_{std::move(path)} {}
+    explicit fastq_splitter(std::string path) :
+        map_{io::mapped_file::is_plain(path) ? std::make_unique<io::mapped_file>(path) : nullptr}, in_{std::move(path)}
+    {
+        if (map_)
+        {
+            map_->advise_sequential();
+            data_ = reinterpret_cast<char const *>(map_->bytes().data());
+            end_ = map_->bytes().size();
+            eof_ = true;
+        }
+    }
 
     std::string const & path() const noexcept { return in_.path(); }
     std::uint64_t records_read() const noexcept { return records_; }
@@ -102,10 +136,11 @@ public:
         if (out.records.size() == 1 && max_records > 1)
         {
             std::size_t const guess = (out.bytes.size() + out.bytes.size() / 8 + 16) * std::min<std::size_t>(max_records, 1u << 20);
-            if (out.bytes.capacity() < guess && guess <= (std::size_t{1} << 31))
+            if (!map_ && out.storage.capacity() < guess && guess <= (std::size_t{1} << 31))
             {
-                out.bytes.reserve(guess);
-                advise_huge_pages(out.bytes.data(), out.bytes.capacity());
+                out.storage.reserve(guess);
+                advise_huge_pages(out.storage.data(), out.storage.capacity());
+                out.bytes = out.storage;
             }
             out.records.reserve(std::min<std::size_t>(max_records, 1u << 20));
         }
@@ -125,7 +160,7 @@ private:
         return end_ - pos_ >= n;
     }
 
-    void fill()
+    void fill() // (not with a mapping: eof_ is set from the start)
     {
         if (rec_ > 0) // bytes before the current record were handed out already
         {
@@ -140,6 +175,7 @@ private:
         if (got == 0)
             eof_ = true;
         end_ += got;
+        data_ = buf_.data();
     }
 
     // Finds the end of the line starting at pos_: returns its length without '\n' and sets nl if '\n' follows.
@@ -148,7 +184,7 @@ private:
         std::size_t scanned = 0;
         while (true)
         {
-            char const * b = buf_.data() + pos_;
+            char const * b = data_ + pos_;
             auto const * hit = static_cast<char const *>(std::memchr(b + scanned, '\n', end_ - pos_ - scanned));
             if (hit)
             {
@@ -181,7 +217,7 @@ private:
                 done_ = true;
                 return;
             }
-            char const c = buf_[pos_];
+            char const c = data_[pos_];
             if (c == '@')
                 break;
             std::size_t skip = 0;
@@ -189,7 +225,7 @@ private:
                 skip = 1;
             else if (c == '\r' && !have(2))
                 skip = 1; // a lone '\r' at the very end
-            else if (c == '\r' && buf_[pos_ + 1] == '\n')
+            else if (c == '\r' && data_[pos_ + 1] == '\n')
                 skip = 2;
             else
                 fail("expected '@' at the start of a record, found '" + io::detail::show_char(c) + "'");
@@ -206,11 +242,11 @@ private:
         for (int k = 0; k < 4; ++k)
         {
             std::size_t n = line(nl);
-            if (k == 2 && (n == 0 || buf_[pos_] != '+'))
+            if (k == 2 && (n == 0 || data_[pos_] != '+'))
                 fail("expected a '+' line after the sequence");
             if (!nl && k < 3)
                 fail("truncated record (the file ends inside it)");
-            if (n > 0 && buf_[pos_ + n - 1] == '\r')
+            if (n > 0 && data_[pos_ + n - 1] == '\r')
             {
                 r.cr_mask |= static_cast<std::uint8_t>(1u << k);
                 --n;
@@ -237,10 +273,16 @@ private:
             done_ = true; // nothing can follow a line without '\n'
     }
 
-    void append(mate_block & out, std::size_t n) { out.bytes.append(buf_.data() + rec_, n); rec_ += n; }
+    void append(mate_block & out, std::size_t n)
+    {
+        out.append({data_ + rec_, n}, map_ != nullptr);
+        rec_ += n;
+    }
 
+    std::unique_ptr<io::mapped_file> map_; // null: read through in_
     io::input_file in_;
     std::string buf_;
+    char const * data_{nullptr}; // the mapping, or buf_'s bytes
     std::size_t pos_{0}; // parse position
     std::size_t rec_{0}; // start of the record being parsed (bytes before it may be dropped)
     std::size_t end_{0};

@@ -240,6 +240,9 @@ public:
 
     unsigned symbols() const noexcept { return symbols_; }
 
+    //! The cumulative counts of context ctx, padding included (for tests).
+    std::span<std::int16_t const> row(std::size_t ctx) const noexcept { return {table_.data() + ctx * stride_, stride_}; }
+
     void prefetch(std::size_t ctx) const noexcept
     {
         auto const * row = reinterpret_cast<char const *>(table_.data() + ctx * stride_);
