@@ -1,5 +1,6 @@
 // Lossless FASTQ codec (.wfq): exact round trips on real and odd FASTQ, pairs, random access to blocks, identical
-// output for any thread count, and clean errors on mismatched pairs and on corrupted or truncated files.
+// output for any thread count and for plain or gzip input, the models' counts, and clean errors on mismatched
+// pairs and on corrupted or truncated files.
 #include "wgskit_test_paths.hpp"
 #include <catch2/catch.hpp>
 
@@ -9,6 +10,8 @@
 #include <sstream>
 #include <string>
 #include <vector>
+
+#include <libdeflate.h>
 
 #include <wgskit/codec/fastq/fastq_codec.hpp>
 #include <wgskit/io/input_file.hpp>
@@ -170,6 +173,37 @@ TEST_CASE("fastq codec: real reads, pairs, random access, thread counts", "[fqco
     fq::compress({r1}, dir.file("single.wfq"), {.threads = 2});
     fq::decompress(dir.file("single.wfq"), {dir.file("single.fq")});
     CHECK(read_all(dir.file("single.fq")) == text1);
+}
+
+TEST_CASE("fastq codec: plain files (parsed in place) and gzip files give the same archive", "[fqcodec]")
+{
+    // Plain files are parsed through a mapping, gzip through a buffer. Mate 1 ends without a final newline at a
+    // block boundary while mate 2 still has blank lines: those are appended to mate 2's last block (a view that
+    // grows in place, or a copy).
+    test::temp_dir dir{"wgskit_fqcodec"};
+    std::string text1 = first_records(read_all(data_dir + "NA12878.chr22_R1.fastq.gz"), 1400);
+    text1.pop_back();
+    std::string const text2 = first_records(read_all(data_dir + "NA12878.chr22_R2.fastq.gz"), 1400) + "\n\r\n";
+    auto write_gzip = [&](std::string const & path, std::string const & text) {
+        libdeflate_compressor * c = libdeflate_alloc_compressor(1);
+        std::string out(libdeflate_gzip_compress_bound(c, text.size()), '\0');
+        out.resize(libdeflate_gzip_compress(c, text.data(), text.size(), out.data(), out.size()));
+        libdeflate_free_compressor(c);
+        test::write_file(path, out);
+    };
+    test::write_file(dir.file("1.fq"), text1);
+    test::write_file(dir.file("2.fq"), text2);
+    write_gzip(dir.file("1.fq.gz"), text1);
+    write_gzip(dir.file("2.fq.gz"), text2);
+    fq::compress({dir.file("1.fq"), dir.file("2.fq")}, dir.file("plain.wfq"), {.threads = 2, .block_records = 700});
+    fq::compress({dir.file("1.fq.gz"), dir.file("2.fq.gz")}, dir.file("gzip.wfq"), {.threads = 1, .block_records = 700});
+    auto const bytes = read_bytes(dir.file("plain.wfq"));
+    CHECK(bytes == read_bytes(dir.file("gzip.wfq")));
+    CHECK(fq::read_info(dir.file("plain.wfq")).blocks.size() == 2);
+    auto const mem = fq::decompress_bytes(bytes);
+    REQUIRE(mem.size() == 2);
+    CHECK(mem[0] == text1);
+    CHECK(mem[1] == text2);
 }
 
 TEST_CASE("fastq codec: context models keep the counts they specify", "[fqcodec]")
