@@ -58,13 +58,6 @@ public:
 
     std::span<std::uint8_t const> bytes() const noexcept { return {data_, size_}; }
 
-    //! Tells the kernel the file will be read front to back (more read-ahead, pages dropped behind).
-    void advise_sequential() const noexcept
-    {
-        if (data_)
-            ::madvise(const_cast<std::uint8_t *>(data_), size_, MADV_SEQUENTIAL);
-    }
-
     //! Whether path is a regular file of at least two bytes that does not start with gzip's magic bytes: one that
     //! can be parsed in place.
     static bool is_plain(std::string const & path) noexcept

@@ -113,7 +113,6 @@ public:
     {
         if (map_)
         {
-            map_->advise_sequential();
             data_ = reinterpret_cast<char const *>(map_->bytes().data());
             end_ = map_->bytes().size();
             eof_ = true;
