@@ -11,6 +11,7 @@
 #include <cstdint>
 
 #include <wgskit/simd/arch.hpp>
+#include <wgskit/simd/load.hpp>
 
 namespace wgskit::kmer::detail
 {
@@ -108,13 +109,11 @@ void minimizer_kernel<Arch>::mmer_hashes(std::uint8_t const * codes, std::size_t
     std::size_t const positions = n - m + 1;
     // Lanes hold consecutive positions; each m-mer is built from m widened loads, no carried state, so the
     // batches are independent and results equal the rolling reference exactly.
-    std::size_t i = 0;
-    for (; i + lanes <= positions; i += lanes)
-    {
+    auto const batch_at = [&](std::size_t i) {
         u32 fwd(0u), rev(0u);
         for (unsigned j = 0; j < m; ++j)
         {
-            u32 const c = u32::load_unaligned(codes + i + j); // widens lanes bytes to 32 bits
+            u32 const c = simd::load_widened<Arch>(codes + i + j);
             fwd = (fwd << 2) | c;
             rev = rev | ((u32(3u) - c) << (2 * j));
         }
@@ -125,9 +124,17 @@ void minimizer_kernel<Arch>::mmer_hashes(std::uint8_t const * codes, std::size_t
         x = x * u32(0x846ca68bu);
         x = x ^ (x >> 16);
         x.store_unaligned(out + i);
+    };
+    if (positions < lanes) // too short for one batch: the reference
+    {
+        mmer_hashes_scalar(codes, n, m, out);
+        return;
     }
-    if (i < positions) // the tail: the reference from position i on
-        mmer_hashes_scalar(codes + i, n - i, m, out + i);
+    std::size_t i = 0;
+    for (; i + lanes <= positions; i += lanes)
+        batch_at(i);
+    if (i < positions) // the tail: one more batch ending at the last position (rewrites equal values)
+        batch_at(positions - lanes);
 }
 
 template <class Arch>
@@ -139,16 +146,22 @@ void minimizer_kernel<Arch>::window_minima(std::uint32_t const * v, std::size_t 
     if (n < w || w == 0)
         return;
     std::size_t const windows = n - w + 1;
-    std::size_t i = 0;
-    for (; i + lanes <= windows; i += lanes)
-    {
+    auto const batch_at = [&](std::size_t i) {
         u32 best = u32::load_unaligned(v + i);
         for (std::size_t j = 1; j < w; ++j)
             best = xsimd::min(best, u32::load_unaligned(v + i + j));
         best.store_unaligned(out + i);
+    };
+    if (windows < lanes)
+    {
+        window_minima_scalar(v, n, w, out);
+        return;
     }
-    if (i < windows)
-        window_minima_scalar(v + i, n - i, w, out + i);
+    std::size_t i = 0;
+    for (; i + lanes <= windows; i += lanes)
+        batch_at(i);
+    if (i < windows) // the tail: one more batch ending at the last window
+        batch_at(windows - lanes);
 }
 
 } // namespace wgskit::kmer::detail
