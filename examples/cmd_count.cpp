@@ -92,6 +92,7 @@ struct options
     std::uint32_t min_count = 1;
     std::uint32_t max_count = std::numeric_limits<std::uint32_t>::max();
     unsigned bins = 0;
+    unsigned sample = 1;
     std::vector<std::string> inputs;
 };
 
@@ -108,6 +109,7 @@ void run(options const & o)
     opt.max_count = o.max_count;
     opt.keep_kmers = !o.database.empty() || !o.dump.empty();
     opt.bins = o.bins != 0 ? o.bins : bins_for(o.inputs);
+    opt.sample_one_in = o.sample;
     auto const counts = kmer::count_kmers<W>(o.inputs, opt);
 
     if (!o.database.empty())
@@ -118,7 +120,7 @@ void run(options const & o)
         kmer::write_histogram(counts.histogram, o.hist);
     if (!o.profile.empty())
     {
-        auto const g = kmer::fit_genome_profile(counts.histogram, o.k);
+        auto const g = kmer::fit_genome_profile(counts.histogram, o.k, sampled_fraction(counts.stats));
         auto j = kmer::to_json(g, counts.histogram);
         write_file_atomically(o.profile, j.dump(2) + "\n");
     }
@@ -128,6 +130,8 @@ void run(options const & o)
                 static_cast<unsigned long long>(s.sequences), static_cast<unsigned long long>(s.bases), o.k,
                 static_cast<unsigned long long>(s.total_kmers), static_cast<unsigned long long>(s.distinct_kmers),
                 static_cast<unsigned long long>(s.kept_kmers), static_cast<unsigned long long>(s.spilled_bytes));
+    if (o.sample > 1)
+        std::printf("sampled_kmers\t%llu\n", static_cast<unsigned long long>(s.sampled_kmers));
     if (std::fflush(stdout) != 0)
         throw io_error{"<stdout>", std::string{"write failed: "} + std::strerror(errno)};
 }
@@ -151,6 +155,10 @@ void register_count(CLI::App & app)
     cmd->add_option("--tmp-dir", o->temp_dir, "Folder for spilled bins (default: the system temporary folder)");
     cmd->add_option("--bins", o->bins, "Minimizer bins (default: from the input size, 2048..16384)")
         ->check(CLI::Range(1, 65536));
+    cmd->add_option("--sample", o->sample,
+                    "Count about 1 in N k-mers, chosen by minimizer hash (for --hist and --profile; the profile "
+                    "scales its genome size back up)")
+        ->check(CLI::Range(1, 1024));
     cmd->add_option("reads", o->inputs, "FASTA/FASTQ files (plain or gzip)")->required();
 
     cmd->callback([o] {
@@ -160,6 +168,8 @@ void register_count(CLI::App & app)
         if (o->min_count > o->max_count)
             throw invalid_argument{"--min-count " + std::to_string(o->min_count) + " exceeds --max-count " +
                                    std::to_string(o->max_count)};
+        if (o->sample > 1 && (!o->database.empty() || !o->dump.empty()))
+            throw invalid_argument{"--sample counts a sample of the k-mers: it cannot write -o or --dump"};
         parse_size(o->memory);
         for (auto const * p : {&o->database, &o->dump, &o->hist, &o->profile})
             check_writable(*p);

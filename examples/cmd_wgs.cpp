@@ -35,6 +35,10 @@ void register_wgs(CLI::App & app)
     cmd->add_option("-K,--batch-pairs", opt->batch_pairs, "Read pairs a mapper batch (insert size estimated per batch)")
         ->check(CLI::Range(std::size_t{100}, std::size_t{10000000}));
     cmd->add_option("-k,--kmer", opt->kmer_k, "k of the k-mer spectrum (0: none)")->check(CLI::Range(0, 31));
+    cmd->add_option("--kmer-sample", opt->kmer_sample,
+                    "Spectrum of 1 in N k-mers, chosen by minimizer hash (0: 1 below 80 Mb of reference, up to 64 "
+                    "for a human genome)")
+        ->check(CLI::Range(0, 1024));
     cmd->add_option("-l,--bam-level", opt->bam_level,
                     "BGZF compression level of the BAM, as samtools -l (5: ~30% less CPU to compress, ~0.5% larger)")
         ->check(CLI::Range(0, 9));

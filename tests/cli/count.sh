@@ -46,6 +46,19 @@ assert 36000 < p["genome_size"] < 44000, p["genome_size"]
 assert p["spectrum"][0]["count"] == 1
 PY
 
+# A 1 in 2 sample by minimizer hash: the profile scales the genome size back up.
+"$WGSKIT" count -k 21 --sample 2 --profile "$WORK/ps.json" "$R1" > "$WORK/ps.txt"
+python3 - "$WORK/ps.json" "$WORK/ps.txt" <<'PY' && pass "sampled profile: genome size near 40 kb" || fail "sampled profile"
+import json, sys
+p = json.load(open(sys.argv[1]))
+stats = dict(l.split("\t") for l in open(sys.argv[2]).read().split("\n") if l)
+assert p["fitted"], p
+assert 0.3 < p["sampled_fraction"] < 0.7, p["sampled_fraction"]
+assert abs(p["sampled_fraction"] - int(stats["sampled_kmers"]) / int(stats["kmers"])) < 1e-9, (p, stats)
+assert 34000 < p["genome_size"] < 46000, p["genome_size"]
+PY
+expect_fail "sample with a database" "cannot write -o" "$WGSKIT" count -k 21 --sample 2 -o "$WORK/s.db" "$R1"
+
 # Broken inputs: clear message, non-zero exit.
 expect_fail "k out of range" "out of range" "$WGSKIT" count -k 64 "$R1"
 expect_fail "k = 0" "out of range" "$WGSKIT" count -k 0 "$R1"

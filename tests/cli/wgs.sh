@@ -37,6 +37,7 @@ assert c["reference_bases"] == 40001 and 10 < c["mean"] < 60, c
 assert sum(c["histogram"]) == 40001
 assert 0 < m["duplicates"]["marked"] < m["duplicates"]["examined"]
 assert len(m["kmers"]["spectrum"]) > 10
+assert m["kmers"]["sample_one_in"] == 1 and m["kmers"]["sampled_fraction"] == 1, m["kmers"] # 40 kb: every k-mer
 assert m["index"]["built"] is True
 PY
 [ -s "$OUT/chr22_40k.fa.wgsx" ] && pass "the FM index was built in the output folder" || fail "no index in $OUT"

@@ -210,6 +210,82 @@ TEST_CASE("count_kmers equals a naive hash map (k = 5, 21, 31, 32, 33, 63)", "[k
     check_against_naive<uint128_t>(21, seed + 6); // a short k in the wide word
 }
 
+// The oracle of a sampled count: the k-mers whose minimizer (smallest mix32 of its canonical m-mers) falls in a
+// counted bin, and their histogram.
+std::uint32_t naive_minimizer(std::string const & kmer, unsigned m)
+{
+    auto const code = [](std::string const & s) {
+        std::uint32_t x = 0;
+        for (char c : s)
+            x = x << 2 | static_cast<std::uint32_t>(std::string_view{"ACGT"}.find(c));
+        return x;
+    };
+    std::uint32_t best = 0xFFFFFFFFu;
+    for (std::size_t i = 0; i + m <= kmer.size(); ++i)
+    {
+        std::string const w = kmer.substr(i, m);
+        best = std::min(best, kmer::mix32(std::min(code(w), code(revcomp(w)))));
+    }
+    return best;
+}
+
+TEST_CASE("a sampled count is the exact count of the k-mers in the sampled minimizer bins", "[kmer]")
+{
+    auto const seed = std::random_device{}();
+    INFO("seed " << seed);
+    std::mt19937_64 rng{seed};
+    auto const reads = random_reads(rng, 400, 150);
+    test::temp_dir dir{"kmer_sample"};
+    auto const path = write_fastq(dir, reads, "reads.fq");
+    unsigned const k = 21, m = kmer::default_minimizer_length(k), bins = 64;
+    for (unsigned sample : {2u, 4u, 16u})
+    {
+        INFO("1 in " << sample);
+        std::vector<std::uint64_t> expected_hist(2, 0);
+        std::uint64_t expected_sampled = 0, expected_total = 0, expected_distinct = 0;
+        for (auto const & [s, n] : naive_counts(reads, k))
+        {
+            expected_total += n;
+            if (!kmer::detail::bin_in_sample(kmer::detail::bin_of(naive_minimizer(s, m), bins), sample))
+                continue;
+            expected_sampled += n;
+            ++expected_distinct;
+            if (expected_hist.size() <= n)
+                expected_hist.resize(n + 1, 0);
+            ++expected_hist[n];
+        }
+        REQUIRE(expected_distinct > 0);
+        kmer::count_options opt;
+        opt.k = k;
+        opt.bins = bins;
+        opt.keep_kmers = false;
+        opt.sample_one_in = sample;
+        opt.threads = 2;
+        auto const c = kmer::count_kmers<std::uint64_t>({path}, opt);
+        CHECK(c.histogram == expected_hist);
+        CHECK(c.stats.total_kmers == expected_total);
+        CHECK(c.stats.sampled_kmers == expected_sampled);
+        CHECK(c.stats.distinct_kmers == expected_distinct);
+        CHECK(kmer::sampled_fraction(c.stats) == Approx(static_cast<double>(expected_sampled) / expected_total));
+    }
+    kmer::count_options opt;
+    opt.k = k;
+    opt.sample_one_in = 4;
+    CHECK_THROWS_AS(kmer::count_kmers<std::uint64_t>({path}, opt), invalid_argument); // keeps k-mers
+    opt.keep_kmers = false;
+    opt.sample_one_in = opt.bins + 1;
+    CHECK_THROWS_AS(kmer::count_kmers<std::uint64_t>({path}, opt), invalid_argument);
+    opt.sample_one_in = 0;
+    CHECK_THROWS_AS(kmer::count_kmers<std::uint64_t>({path}, opt), invalid_argument);
+
+    CHECK(kmer::sample_one_in_for(40'000) == 1);
+    CHECK(kmer::sample_one_in_for(79'999'999) == 1);
+    CHECK(kmer::sample_one_in_for(80'000'000) == 2);
+    CHECK(kmer::sample_one_in_for(1'000'000'000) == 16);
+    CHECK(kmer::sample_one_in_for(3'100'000'000) == 64);
+    CHECK(kmer::sample_one_in_for(100'000'000'000) == 64);
+}
+
 TEST_CASE("count_kmers reads FASTA and gzip-less multi-file input; database round trip", "[kmer]")
 {
     test::temp_dir dir{"kmer_db"};

@@ -79,6 +79,25 @@ TEST_CASE("genome profile of a simulated diploid genome: size within 10%", "[kme
     // Each error ruins up to k k-mers: about 1 - 0.995^21 of instances.
     CHECK(g.error_kmer_fraction == Approx(1 - std::pow(0.995, 21)).epsilon(0.35));
     CHECK(g.model_r2 > 0.95);
+
+    // A 1 in 4 sample by minimizer hash: the size scaled back up by the sampled share, the same coverage.
+    opt.sample_one_in = 4;
+    auto const sampled = kmer::count_kmers<std::uint64_t>({dir.file("reads.fa")}, opt);
+    double const fraction = kmer::sampled_fraction(sampled.stats);
+    CHECK(fraction > 0.15);
+    CHECK(fraction < 0.35);
+    auto const s = kmer::fit_genome_profile(sampled.histogram, 21, fraction);
+    INFO("sampled: size " << s.genome_size << ", het " << s.heterozygosity << ", L " << s.haploid_kmer_coverage);
+    REQUIRE(s.fitted);
+    CHECK(s.sampled_fraction == fraction);
+    CHECK(s.genome_size > 0.9 * genome);
+    CHECK(s.genome_size < 1.1 * genome);
+    CHECK(s.haploid_kmer_coverage == Approx(g.haploid_kmer_coverage).epsilon(0.05));
+    CHECK(s.heterozygosity > 0.006);
+    CHECK(s.heterozygosity < 0.014);
+    // Unscaled, the sample's size would be about a quarter.
+    CHECK(kmer::fit_genome_profile(sampled.histogram, 21).genome_size < 0.4 * genome);
+    CHECK_FALSE(kmer::fit_genome_profile(sampled.histogram, 21, 0.0).fitted);
 }
 
 TEST_CASE("genome profile: a spectrum without a peak is not fitted", "[kmer]")

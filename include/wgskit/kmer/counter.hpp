@@ -51,6 +51,11 @@ struct count_options
     bool keep_kmers = true;
     unsigned bins = 2048;
     unsigned spill_files = 16;
+    //! > 1: count only the bins whose number is a multiple of this, i.e. the k-mers whose minimizer hash falls
+    //! in about 1 / sample_one_in of its range (as KmerGenie and ntCard sample by hash). The histogram is then
+    //! that sample's (each count still exact) and stats.sampled_kmers / stats.total_kmers its share of the
+    //! k-mer occurrences. Needs keep_kmers = false.
+    unsigned sample_one_in = 1;
 };
 
 struct count_statistics
@@ -58,12 +63,30 @@ struct count_statistics
     std::uint64_t sequences = 0;
     std::uint64_t bases = 0;
     std::uint64_t total_kmers = 0;    //!< k-mer occurrences
+    std::uint64_t sampled_kmers = 0;  //!< k-mer occurrences in the counted bins (total_kmers when not sampling)
     std::uint64_t distinct_kmers = 0; //!< distinct canonical k-mers
     std::uint64_t kept_kmers = 0;     //!< distinct k-mers within the count filters
     std::uint64_t superkmer_bytes = 0;
     std::uint64_t spilled_bytes = 0;
     unsigned spills = 0;
 };
+
+//! The 1-in-N k-mer sample (count_options::sample_one_in) for a genome profile of a genome of this length: the
+//! largest power of two up to 64 that still leaves >= 40 Mb of the genome in the sample (4x the 10 Mb on which a
+//! 1-in-16 sample moved the heterozygosity estimate by up to 12%); 1 (exact) below 80 Mb.
+constexpr unsigned sample_one_in_for(std::uint64_t genome_length) noexcept
+{
+    unsigned n = 1;
+    while (n < 64 && genome_length / (2 * n) >= 40'000'000)
+        n *= 2;
+    return n;
+}
+
+//! The share of the k-mer occurrences a (sampled) count covers: 1 when it is not sampled.
+inline double sampled_fraction(count_statistics const & s) noexcept
+{
+    return s.total_kmers == 0 ? 1.0 : static_cast<double>(s.sampled_kmers) / static_cast<double>(s.total_kmers);
+}
 
 template <kmer_word W>
 struct kmer_counts
@@ -121,6 +144,10 @@ kmer_counts<W> count_kmers(std::vector<std::string> const & paths, count_options
         throw invalid_argument{"bins must be within 1..65536"};
     if (paths.empty())
         throw invalid_argument{"no input files"};
+    if (opt.sample_one_in < 1 || opt.sample_one_in > opt.bins)
+        throw invalid_argument{"sample_one_in must be within 1..bins (" + std::to_string(opt.bins) + ")"};
+    if (opt.sample_one_in > 1 && opt.keep_kmers)
+        throw invalid_argument{"a sampled count keeps no k-mers: set keep_kmers to false"};
 
     kmer_counts<W> result;
     result.k = opt.k;
@@ -136,6 +163,7 @@ kmer_counts<W> count_kmers(std::vector<std::string> const & paths, count_options
         {
             std::vector<std::vector<std::uint8_t>> bins;
             std::uint64_t kmers = 0;
+            std::uint64_t sampled = 0;
             std::uint64_t bases = 0;
             std::unique_ptr<detail::superkmer_splitter> splitter;
         };
@@ -145,22 +173,25 @@ kmer_counts<W> count_kmers(std::vector<std::string> const & paths, count_options
             [&](detail::sequence_batch & b) { return source.fill(b); },
             [&](detail::sequence_batch & b, binned & r) {
                 if (!r.splitter) // workspace, reused with the slot
-                    r.splitter = std::make_unique<detail::superkmer_splitter>(opt.k, m, opt.bins);
+                    r.splitter = std::make_unique<detail::superkmer_splitter>(opt.k, m, opt.bins, opt.sample_one_in);
                 r.bins.resize(opt.bins);
                 for (auto & v : r.bins)
                     v.clear();
                 r.kmers = r.bases = 0;
+                std::uint64_t const sampled_before = r.splitter->sampled_kmers();
                 for (std::size_t i = 0; i < b.size(); ++i)
                 {
                     auto const seq = b.sequence(i);
                     r.bases += seq.size();
                     r.kmers += r.splitter->split(seq, r.bins);
                 }
+                r.sampled = r.splitter->sampled_kmers() - sampled_before;
             },
             [&](detail::sequence_batch & b, binned & r) {
                 result.stats.sequences += b.size();
                 result.stats.bases += r.bases;
                 result.stats.total_kmers += r.kmers;
+                result.stats.sampled_kmers += r.sampled;
                 for (unsigned bin = 0; bin < opt.bins; ++bin)
                     if (!r.bins[bin].empty())
                     {
@@ -192,6 +223,8 @@ kmer_counts<W> count_kmers(std::vector<std::string> const & paths, count_options
                 auto & hist = histograms[t];
                 for (unsigned bin; !failed.load(std::memory_order_relaxed) && (bin = next_bin++) < opt.bins;)
                 {
+                    if (!detail::bin_in_sample(bin, opt.sample_one_in)) // not in the sample: empty
+                        continue;
                     store.take(bin, raw);
                     table.reset(raw.size() / 8);
                     detail::for_each_kmer<W>(raw, opt.k, [&](W x) { table.add(x); });

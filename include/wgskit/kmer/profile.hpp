@@ -33,6 +33,7 @@ struct genome_profile
     double homozygous_kmer_coverage = 0;
     double dispersion = 1;            //!< d: variance / mean of each peak
     double genome_size = 0;           //!< haploid bases
+    double sampled_fraction = 1;      //!< share of the k-mer occurrences the histogram covers (count_options::sample_one_in)
     double heterozygosity = 0;        //!< per-base rate
     double error_kmer_fraction = 0;   //!< of k-mer instances
     double error_distinct_fraction = 0; //!< of distinct k-mers
@@ -56,11 +57,20 @@ inline double nb_pmf(std::uint64_t c, double mu, double d)
 }
 } // namespace detail
 
-//! Fits the diploid model to histogram (histogram[c] = distinct k-mers seen c times).
-inline genome_profile fit_genome_profile(std::vector<std::uint64_t> const & histogram, unsigned k)
+//! Fits the diploid model to histogram (histogram[c] = distinct k-mers seen c times). For a sampled histogram,
+//! sampled_fraction (sampled / all k-mer occurrences) scales the genome size and the peaks' k-mers up to the
+//! whole; coverages, rates and the model (for plotting beside the histogram) stay the sample's.
+inline genome_profile fit_genome_profile(std::vector<std::uint64_t> const & histogram, unsigned k,
+                                         double sampled_fraction = 1.0)
 {
     genome_profile g;
     g.k = k;
+    if (!(sampled_fraction > 0 && sampled_fraction <= 1))
+    {
+        g.message = "no k-mers in the sample";
+        return g;
+    }
+    g.sampled_fraction = sampled_fraction;
     std::size_t const top = histogram.size();
     auto h = [&](std::size_t c) { return c < top ? static_cast<double>(histogram[c]) : 0.0; };
     double instances = 0, distinct = 0;
@@ -157,8 +167,8 @@ inline genome_profile fit_genome_profile(std::vector<std::uint64_t> const & hist
     g.haploid_kmer_coverage = best.lambda;
     g.homozygous_kmer_coverage = 2 * best.lambda;
     g.dispersion = best.d;
-    g.het_kmers = best.a_het;
-    g.hom_kmers = best.a_hom;
+    g.het_kmers = best.a_het / sampled_fraction;
+    g.hom_kmers = best.a_hom / sampled_fraction;
     g.model.assign(last + 1, 0.0);
     double ss_tot = 0, mean = 0;
     for (std::size_t c = first; c <= last; ++c)
@@ -181,7 +191,7 @@ inline genome_profile fit_genome_profile(std::vector<std::uint64_t> const & hist
     }
     g.error_kmer_fraction = instances > 0 ? error_instances / instances : 0;
     g.error_distinct_fraction = distinct > 0 ? error_distinct / distinct : 0;
-    g.genome_size = (instances - error_instances) / (2 * best.lambda);
+    g.genome_size = (instances - error_instances) / (2 * best.lambda) / sampled_fraction;
     double const positions = best.a_hom + best.a_het / 2;
     g.heterozygosity = positions > 0 ? 1 - std::pow(best.a_hom / positions, 1.0 / k) : 0;
     return g;
@@ -196,6 +206,7 @@ inline nlohmann::ordered_json to_json(genome_profile const & g, std::vector<std:
     if (!g.fitted)
         j["message"] = g.message;
     j["genome_size"] = std::llround(g.genome_size);
+    j["sampled_fraction"] = g.sampled_fraction;
     j["heterozygosity"] = g.heterozygosity;
     j["haploid_kmer_coverage"] = g.haploid_kmer_coverage;
     j["homozygous_kmer_coverage"] = g.homozygous_kmer_coverage;

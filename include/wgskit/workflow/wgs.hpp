@@ -71,6 +71,7 @@ struct wgs_options
     std::size_t batch_pairs = 10000;              //!< mapper batch (the insert size is estimated per batch)
     std::size_t sort_memory = std::size_t{768} << 20; //!< records held before the sorter spills a run
     unsigned kmer_k = 21;                         //!< 0: no k-mer spectrum
+    unsigned kmer_sample = 0;                     //!< spectrum of 1 in N k-mers; 0: kmer::sample_one_in_for(reference length)
     int bam_level = 6;                            //!< BAM's BGZF level (as samtools -l); 5 takes ~30% less CPU to compress, +0.5% size
     std::string regions;                          //!< calling regions (empty: whole genome)
     bool force = false;                           //!< rerun every step even when its outputs are valid
@@ -393,21 +394,25 @@ inline nlohmann::ordered_json align_sort_markdup(wgs_options const & opt, std::f
 }
 
 //! The k-mer spectrum of both read files and the genome profile fitted to it.
-inline nlohmann::ordered_json kmer_spectrum(wgs_options const & opt, progress_log & log)
+inline nlohmann::ordered_json kmer_spectrum(wgs_options const & opt, unsigned sample_one_in, progress_log & log)
 {
     kmer::count_options ko;
     ko.k = opt.kmer_k;
+    ko.sample_one_in = sample_one_in;
     ko.threads = std::max<std::size_t>(1, opt.threads);
     ko.keep_kmers = false;
     ko.temp_dir = opt.outdir;
     ko.memory_budget = std::uint64_t{1} << 30;
     auto const counts = kmer::count_kmers<std::uint64_t>({opt.reads1, opt.reads2}, ko);
     throw_if_interrupted();
-    auto const profile = kmer::fit_genome_profile(counts.histogram, ko.k);
+    auto const profile = kmer::fit_genome_profile(counts.histogram, ko.k, kmer::sampled_fraction(counts.stats));
     auto j = kmer::to_json(profile, counts.histogram);
+    j["sample_one_in"] = sample_one_in;
     j["total_kmers"] = counts.stats.total_kmers;
-    j["distinct_kmers"] = counts.stats.distinct_kmers;
+    j["distinct_kmers"] = counts.stats.distinct_kmers; // of the sample
+    std::string const sampled = sample_one_in > 1 ? " (in a 1 in " + std::to_string(sample_one_in) + " sample)" : "";
     log.line("kmers", std::to_string(counts.stats.distinct_kmers) + " distinct " + std::to_string(ko.k) + "-mers" +
+                          sampled +
                           (profile.fitted ? ", genome size " + std::to_string(std::llround(profile.genome_size)) : ""));
     return j;
 }
@@ -529,7 +534,11 @@ inline std::vector<qc::line_plot> report_plots(nlohmann::ordered_json const & m)
     if (m.contains("coverage"))
         cov.series.push_back({"positions", detail::histogram_points(m["coverage"]["histogram"], 0.995)});
     plots.push_back(cov);
-    qc::line_plot km{"kmer_spectrum", "k-mer spectrum with the genome profile", "k-mer count", "distinct k-mers", {}, true};
+    unsigned const kmer_sample = m.contains("kmers") ? m["kmers"].value("sample_one_in", 1u) : 1u;
+    qc::line_plot km{"kmer_spectrum",
+                     "k-mer spectrum with the genome profile" +
+                         (kmer_sample > 1 ? " (1 in " + std::to_string(kmer_sample) + " k-mers, by minimizer hash)" : std::string{}),
+                     "k-mer count", "distinct k-mers", {}, true};
     if (m.contains("kmers") && m["kmers"].contains("spectrum"))
     {
         qc::plot_series seen{"observed", {}}, model{"model", {}};
@@ -707,7 +716,9 @@ inline wgs_outputs run_wgs(wgs_options opt, progress_log & log)
     // k-mer spectrum of the reads.
     if (opt.kmer_k > 0)
     {
-        nlohmann::ordered_json const kmer_key = {{"inputs", {inputs["reads1"], inputs["reads2"]}}, {"k", opt.kmer_k}};
+        unsigned const kmer_sample = opt.kmer_sample != 0 ? opt.kmer_sample : kmer::sample_one_in_for(total);
+        nlohmann::ordered_json const kmer_key = {{"inputs", {inputs["reads1"], inputs["reads2"]}}, {"k", opt.kmer_k},
+                                                 {"sample_one_in", kmer_sample}};
         if (auto const * f = opt.force ? nullptr : state.reusable("kmers", kmer_key, true))
         {
             metrics["kmers"] = *f;
@@ -716,7 +727,7 @@ inline wgs_outputs run_wgs(wgs_options opt, progress_log & log)
         else
         {
             log.begin("kmers");
-            metrics["kmers"] = kmer_spectrum(opt, log);
+            metrics["kmers"] = kmer_spectrum(opt, kmer_sample, log);
             log.end(std::to_string(metrics["kmers"]["distinct_kmers"].get<std::uint64_t>()) + " distinct k-mers");
             state.record("kmers", kmer_key, {}, metrics["kmers"]);
         }

@@ -26,11 +26,27 @@ constexpr unsigned bin_of(std::uint32_t minimizer, unsigned bins) noexcept
     return static_cast<unsigned>((std::uint64_t{minimizer} * bins) >> 32);
 }
 
+//! Whether a bin is counted when only 1 in sample_one_in bins is.
+constexpr bool bin_in_sample(unsigned bin, unsigned sample_one_in) noexcept
+{
+    return sample_one_in <= 1 || bin % sample_one_in == sample_one_in / 2;
+}
+
 //! Splits sequences into super-k-mers appended to per-bin byte buffers. One per thread (holds workspace).
+//! With sample_one_in > 1 only the bins whose number is a multiple of it are kept: a sample of the k-mers by
+//! their minimizer's hash (a k-mer's count is still exact, as all its occurrences share the bin).
 class superkmer_splitter
 {
 public:
-    superkmer_splitter(unsigned k, unsigned m, unsigned bins) : k_{k}, m_{m}, bins_{bins} {}
+    superkmer_splitter(unsigned k, unsigned m, unsigned bins, unsigned sample_one_in = 1) :
+        k_{k}, m_{m}, bins_{bins}, in_sample_(bins)
+    {
+        for (unsigned b = 0; b < bins; ++b) // a table: a division per super-k-mer costs more than the rest of it
+            in_sample_[b] = bin_in_sample(b, sample_one_in);
+    }
+
+    //! The k-mers of the super-k-mers appended to kept bins since construction.
+    std::uint64_t sampled_kmers() const noexcept { return sampled_kmers_; }
 
     //! Appends the super-k-mers of seq to out[bin]; returns the number of k-mers (non-ACGT letters break them).
     std::uint64_t split(std::string_view seq, std::vector<std::vector<std::uint8_t>> & out)
@@ -69,7 +85,12 @@ private:
             std::size_t e = j + 1;
             while (e < n_kmers && minima_[e] == minima_[j] && e - j < max_kmers_per_superkmer)
                 ++e;
-            append_record(codes + j, k_ + (e - j) - 1, out[bin_of(minima_[j], bins_)]);
+            unsigned const bin = bin_of(minima_[j], bins_);
+            if (in_sample_[bin])
+            {
+                append_record(codes + j, k_ + (e - j) - 1, out[bin]);
+                sampled_kmers_ += e - j;
+            }
             j = e;
         }
         return n_kmers;
@@ -96,6 +117,8 @@ private:
     }
 
     unsigned k_, m_, bins_;
+    std::vector<std::uint8_t> in_sample_; //!< per bin: counted (1) or left out of the sample (0)
+    std::uint64_t sampled_kmers_ = 0;
     std::vector<std::uint8_t> codes_;
     std::vector<std::uint32_t> hashes_, minima_;
 };
