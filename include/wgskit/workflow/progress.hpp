@@ -1,6 +1,7 @@
 // Progress of the workflow's steps on a stream (stderr): on a terminal, one redrawn bar per running step with
 // its rate and ETA; otherwise plain timestamped lines ("[2026-11-29 18:30:00] map: 120000 pairs, 41000 pairs/s,
-// 37%, ETA 0:12"), at most one every few seconds. Step timings are kept for the closing summary.
+// 37%, ETA 0:12"), at most one every few seconds. Step timings (wall, and CPU of the whole process: user + system
+// of all its threads) are kept for the closing summary.
 #pragma once
 
 #include <chrono>
@@ -11,6 +12,7 @@
 #include <utility>
 #include <vector>
 
+#include <sys/resource.h>
 #include <unistd.h>
 
 namespace wgskit::workflow
@@ -46,6 +48,7 @@ public:
     {
         current_ = step;
         started_ = clock::now();
+        cpu_started_ = process_cpu_seconds();
         last_report_ = started_;
         line(step, "started");
     }
@@ -54,8 +57,9 @@ public:
     double end(std::string const & message, bool skipped = false)
     {
         double const s = std::chrono::duration<double>(clock::now() - started_).count();
-        timings_.push_back({current_, s, skipped});
-        line(current_, (skipped ? "skipped: " : "done in " + seconds(s) + ": ") + message);
+        double const cpu = process_cpu_seconds() - cpu_started_;
+        timings_.push_back({current_, s, cpu, skipped});
+        line(current_, (skipped ? "skipped: " : "done in " + seconds(s) + " (" + seconds(cpu) + " CPU): ") + message);
         return s;
     }
 
@@ -97,9 +101,20 @@ public:
     {
         std::string step;
         double seconds;
+        double cpu_seconds; //!< user + system time of the process (all threads) during the step
         bool skipped;
     };
     std::vector<timing> const & timings() const noexcept { return timings_; }
+
+    //! User + system time of this process so far, all threads.
+    static double process_cpu_seconds() noexcept
+    {
+        rusage u{};
+        if (::getrusage(RUSAGE_SELF, &u) != 0)
+            return 0;
+        auto const sec = [](timeval t) { return static_cast<double>(t.tv_sec) + 1e-6 * static_cast<double>(t.tv_usec); };
+        return sec(u.ru_utime) + sec(u.ru_stime);
+    }
 
     static std::string seconds(double s)
     {
@@ -139,6 +154,7 @@ private:
     bool bar_shown_{false};
     std::string current_;
     clock::time_point started_{}, last_report_{};
+    double cpu_started_{0};
     std::vector<timing> timings_;
 };
 

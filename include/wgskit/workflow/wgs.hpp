@@ -759,7 +759,7 @@ inline wgs_outputs run_wgs(wgs_options opt, progress_log & log)
     log.begin("report");
     nlohmann::ordered_json steps = nlohmann::ordered_json::array();
     for (auto const & t : log.timings())
-        steps.push_back({{"step", t.step}, {"seconds", t.seconds}, {"skipped", t.skipped}});
+        steps.push_back({{"step", t.step}, {"seconds", t.seconds}, {"cpu_seconds", t.cpu_seconds}, {"skipped", t.skipped}});
     metrics["steps"] = steps;
     metrics["outputs"] = {{"bam", bam}, {"bai", bai}, {"vcf", out.vcf.string()}, {"metrics", out.metrics.string()},
                           {"multiqc", out.multiqc.string()}, {"report", out.report.string()}};
@@ -777,7 +777,8 @@ inline wgs_outputs run_wgs(wgs_options opt, progress_log & log)
     // Closing summary.
     std::string times;
     for (auto const & t : log.timings())
-        times += (times.empty() ? "" : ", ") + t.step + " " + (t.skipped ? "skipped" : progress_log::seconds(t.seconds));
+        times += (times.empty() ? "" : ", ") + t.step + " " +
+                 (t.skipped ? "skipped" : progress_log::seconds(t.seconds) + " (" + progress_log::seconds(t.cpu_seconds) + " CPU)");
     log.line("summary", "time per step: " + times);
     log.line("summary", detail::fixed(detail::number_at(metrics, {"reads", "pairs"}), 0) + " read pairs, mapping rate " +
                             detail::percent(detail::number_at(metrics, {"alignment", "mapping_rate"})) +
@@ -786,7 +787,8 @@ inline wgs_outputs run_wgs(wgs_options opt, progress_log & log)
                             (metrics["variants"].is_object()
                                  ? ", " + detail::fixed(detail::number_at(metrics, {"variants", "records"}), 0) + " variants"
                                  : ", variants not called"));
-    log.line("summary", "total " + progress_log::seconds(std::chrono::duration<double>(clock::now() - t_start).count()));
+    log.line("summary", "total " + progress_log::seconds(std::chrono::duration<double>(clock::now() - t_start).count()) +
+                            " (" + progress_log::seconds(progress_log::process_cpu_seconds()) + " CPU)");
     return out;
 }
 
