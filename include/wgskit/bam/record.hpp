@@ -86,27 +86,42 @@ struct tag_view
 class record
 {
 public:
-    record() { set_qname("*"); }
+    record() : data_("*", 2) { l_qname_ = 2; } // QNAME "*" and its NUL
 
     //! Builds a record from fields; bin is computed. Throws invalid_argument on inconsistent input (qname
     //! longer than 254, SEQ/QUAL lengths differ, CIGAR query length differs from SEQ, unknown base letter).
     static record from_fields(record_fields const & f)
     {
         record r;
-        r.flag_ = f.flag;
-        r.tid_ = f.tid;
-        r.pos_ = narrow_pos(f.pos, "POS");
-        r.mapq_ = f.mapq;
-        r.mate_tid_ = f.mate_tid;
-        r.mate_pos_ = narrow_pos(f.mate_pos, "PNEXT");
+        r.assign(f);
+        return r;
+    }
+
+    //! Makes this record the one from_fields(f) builds (tags dropped), reusing its storage; tag_room bytes are
+    //! reserved for the tags to come, so that a batch of records refilled in place allocates nothing once warm.
+    void assign(record_fields const & f, std::size_t tag_room = 0)
+    {
+        if (f.qname.empty() || f.qname.size() > 254)
+            throw invalid_argument{"bam::record: read name must be 1 to 254 characters"};
         if (f.tlen < INT32_MIN || f.tlen > INT32_MAX)
             throw invalid_argument{"bam::record: TLEN out of range"};
-        r.tlen_ = static_cast<std::int32_t>(f.tlen);
-        r.set_qname(f.qname);
         if (!f.qual.empty() && f.qual.size() != f.seq.size())
             throw invalid_argument{"bam::record: QUAL length differs from SEQ length"};
-        r.set_cigar_and_seq(f.cigar, f.seq, f.qual);
-        return r;
+        flag_ = f.flag;
+        tid_ = f.tid;
+        pos_ = narrow_pos(f.pos, "POS");
+        mapq_ = f.mapq;
+        mate_tid_ = f.mate_tid;
+        mate_pos_ = narrow_pos(f.mate_pos, "PNEXT");
+        tlen_ = static_cast<std::int32_t>(f.tlen);
+        data_.clear();
+        data_.reserve(f.qname.size() + 1 + 4 * f.cigar.size() + (f.seq.size() + 1) / 2 + f.seq.size() + tag_room);
+        data_.append(f.qname);
+        data_.push_back('\0');
+        l_qname_ = static_cast<std::uint8_t>(f.qname.size() + 1);
+        n_cigar_ = 0;
+        l_seq_ = 0;
+        set_cigar_and_seq(f.cigar, f.seq, f.qual);
     }
 
     // --- fixed fields -------------------------------------------------------------------------------

@@ -38,63 +38,79 @@ inline bam::header make_header(fm::fmd_index const & index, std::string_view rea
     return bam::header::from_text(std::move(text), "<read group / program line>");
 }
 
-//! One alignment as a BAM record. FASTQ qualities (Phred+33) become Phred values; tags in the order
-//! NM, MD, AS, XS, RG, SA. cigar_ops is scratch space (reused between calls).
-inline bam::record to_record(alignment const & a, std::vector<std::uint32_t> & cigar_ops)
+//! Scratch space of to_record, reused between calls.
+struct record_scratch
 {
-    cigar_ops.clear();
+    bam::record_fields fields;
+    std::string qual;
+};
+
+//! One alignment as a BAM record, written into out (its storage reused). FASTQ qualities (Phred+33) become Phred
+//! values; tags in the order NM, MD, AS, XS, RG, SA.
+inline void to_record(alignment const & a, record_scratch & scratch, bam::record & out)
+{
+    bam::record_fields & f = scratch.fields;
+    f.cigar.clear();
     for (auto const & e : a.cigar)
     {
         auto const code = bam::cigar_letters.find(e.op);
-        cigar_ops.push_back(bam::cigar_op(static_cast<bam::cigar_code>(code), e.length));
+        f.cigar.push_back(bam::cigar_op(static_cast<bam::cigar_code>(code), e.length));
     }
-    std::string qual = a.qual;
+    std::string & qual = scratch.qual;
+    qual.assign(a.qual);
     for (auto & c : qual)
     {
         if (c < 33)
             throw invalid_argument{"map: read " + a.qname + " has a quality character below '!'"};
         c = static_cast<char>(c - 33);
     }
-    bam::record_fields f;
     f.qname = a.qname;
     f.flag = a.flag;
     f.tid = a.contig;
     f.pos = a.pos;
     f.mapq = a.mapq;
-    f.cigar = cigar_ops;
     f.mate_tid = a.mate_contig;
     f.mate_pos = a.mate_pos;
     f.tlen = a.tlen;
     f.seq = a.seq;
     f.qual = qual;
-    bam::record r = bam::record::from_fields(f);
+    // Room for the tags below and the MC/ms that add_mate_tags puts later: no reallocation once filled.
+    std::size_t const tag_room = 64 + a.md.size() + a.mc.size() + a.read_group.size() + a.sa.size() + a.xa.size();
+    out.assign(f, tag_room);
     if (a.nm >= 0)
-        r.set_tag_int("NM", a.nm);
+        out.set_tag_int("NM", a.nm);
     if (!a.md.empty())
-        r.set_tag_string("MD", a.md);
+        out.set_tag_string("MD", a.md);
     if (!a.mc.empty())
-        r.set_tag_string("MC", a.mc);
+        out.set_tag_string("MC", a.mc);
     if (a.as >= 0)
-        r.set_tag_int("AS", a.as);
+        out.set_tag_int("AS", a.as);
     if (a.xs >= 0)
-        r.set_tag_int("XS", a.xs);
+        out.set_tag_int("XS", a.xs);
     if (!a.read_group.empty())
-        r.set_tag_string("RG", a.read_group);
+        out.set_tag_string("RG", a.read_group);
     if (!a.sa.empty())
-        r.set_tag_string("SA", a.sa);
+        out.set_tag_string("SA", a.sa);
     if (!a.xa.empty())
-        r.set_tag_string("XA", a.xa);
+        out.set_tag_string("XA", a.xa);
+}
+
+//! One alignment as a new BAM record.
+inline bam::record to_record(alignment const & a)
+{
+    record_scratch scratch;
+    bam::record r;
+    to_record(a, scratch, r);
     return r;
 }
 
-//! Converts a batch in order (out is overwritten).
+//! Converts a batch in order (out is overwritten; the records it already holds are refilled in place).
 inline void to_records(std::vector<alignment> const & in, std::vector<bam::record> & out)
 {
-    std::vector<std::uint32_t> ops;
-    out.clear();
-    out.reserve(in.size());
-    for (auto const & a : in)
-        out.push_back(to_record(a, ops));
+    record_scratch scratch;
+    out.resize(in.size());
+    for (std::size_t i = 0; i < in.size(); ++i)
+        to_record(in[i], scratch, out[i]);
 }
 
 //! For paired output (pair i's mate-1 records, then its mate-2 records, then pair i + 1...): gives both primary
