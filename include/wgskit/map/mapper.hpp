@@ -96,6 +96,7 @@ struct workspace
     std::vector<std::uint64_t> locate_lengths;
     std::vector<std::size_t> locate_slot;           //!< per seed of the batch: its index among the located ones
     std::vector<std::int64_t> pair_scores;          //!< scores of one pair's candidate pairings
+    std::vector<detail::chain> read_chains;          //!< one read's chains (storage reused read after read)
     std::vector<detail::placed_seed> chain_seeds;   //!< seeds of the batch's kept chains, chain after chain
     std::vector<std::pair<std::size_t, std::size_t>> chains; //!< each kept chain's seeds in chain_seeds
     std::vector<std::int64_t> chain_latest, earlier_of;      //!< the alignments of each chain, newest first
@@ -318,7 +319,8 @@ private:
             }
             slot += seeds.size();
             ws.repetitive[r] = len ? static_cast<double>(detail::covered_length(rep)) / len : 0.0;
-            auto chains = detail::build_chains(placed, opt_.chains);
+            auto & chains = ws.read_chains;
+            detail::build_chains(placed, opt_.chains, chains);
             detail::filter_chains(chains, opt_.chains);
             for (auto const & c : chains)
             {

@@ -74,11 +74,33 @@ inline void finish_chain(chain & c)
     c.weight = std::min(covered_length(q), covered_length(r));
 }
 
+//! Seed vectors of dropped chains, kept for the next chains of this thread: chains are built and dropped per read,
+//! and a fresh vector per chain was the mapper's most frequent allocation (~8 a read).
+inline std::vector<std::vector<placed_seed>> & spare_seed_vectors()
+{
+    thread_local std::vector<std::vector<placed_seed>> spare;
+    return spare;
+}
+
+//! Empties chains, keeping their seed vectors for reuse.
+inline void recycle_chains(std::vector<chain> & chains, std::size_t from = 0)
+{
+    auto & spare = spare_seed_vectors();
+    for (std::size_t i = from; i < chains.size(); ++i)
+    {
+        chains[i].seeds.clear();
+        spare.push_back(std::move(chains[i].seeds));
+    }
+    chains.resize(std::min(from, chains.size()));
+}
+
 //! Groups seeds (any order; sorted in place) into chains: a seed joins the open chain of its contig and strand whose
 //! last seed it follows on both sequences within max_gap and band, or is dropped when that last seed already
-//! contains it.
-inline std::vector<chain> build_chains(std::vector<placed_seed> & seeds, chain_options const & opt)
+//! contains it. out is overwritten (its chains' storage is reused).
+inline void build_chains(std::vector<placed_seed> & seeds, chain_options const & opt, std::vector<chain> & out)
 {
+    recycle_chains(out);
+    auto & spare = spare_seed_vectors();
     std::sort(seeds.begin(), seeds.end(), [](placed_seed const & a, placed_seed const & b) {
         if (a.contig != b.contig)
             return a.contig < b.contig;
@@ -90,7 +112,6 @@ inline std::vector<chain> build_chains(std::vector<placed_seed> & seeds, chain_o
             return a.query_begin < b.query_begin;
         return a.length > b.length;
     });
-    std::vector<chain> out;
     std::size_t group_start = 0; // first chain of the current contig and strand
     for (auto const & s : seeds)
     {
@@ -117,10 +138,24 @@ inline std::vector<chain> build_chains(std::vector<placed_seed> & seeds, chain_o
             }
         }
         if (!placed)
-            out.push_back(chain{s.contig, s.reverse, {s}, 0, 0, 0});
+        {
+            out.push_back(chain{s.contig, s.reverse, {}, 0, 0, 0});
+            if (!spare.empty())
+            {
+                out.back().seeds = std::move(spare.back());
+                spare.pop_back();
+            }
+            out.back().seeds.push_back(s);
+        }
     }
     for (auto & c : out)
         finish_chain(c);
+}
+
+inline std::vector<chain> build_chains(std::vector<placed_seed> & seeds, chain_options const & opt)
+{
+    std::vector<chain> out;
+    build_chains(seeds, opt, out);
     return out;
 }
 
@@ -169,10 +204,10 @@ inline void filter_chains(std::vector<chain> & chains, chain_options const & opt
         if (!drop)
         {
             if (&chains[n_kept] != &c)
-                chains[n_kept] = std::move(c);
+                std::swap(chains[n_kept], c); // the dropped chain's storage moves back, to be recycled
             ++n_kept;
         }
     }
-    chains.resize(n_kept);
+    recycle_chains(chains, n_kept);
 }
 } // namespace wgskit::map::detail
