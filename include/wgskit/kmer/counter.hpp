@@ -51,8 +51,8 @@ struct count_options
     bool keep_kmers = true;
     unsigned bins = 2048;
     unsigned spill_files = 16;
-    //! > 1: count only the bins whose number is a multiple of this, i.e. the k-mers whose minimizer hash falls
-    //! in about 1 / sample_one_in of its range (as KmerGenie and ntCard sample by hash). The histogram is then
+    //! > 1: count only 1 in sample_one_in bins (detail::bin_in_sample), i.e. the k-mers whose minimizer hash
+    //! falls in about 1 / sample_one_in of its range (as KmerGenie and ntCard sample by hash). The histogram is then
     //! that sample's (each count still exact) and stats.sampled_kmers / stats.total_kmers its share of the
     //! k-mer occurrences. Needs keep_kmers = false.
     unsigned sample_one_in = 1;
@@ -73,7 +73,7 @@ struct count_statistics
 
 //! The 1-in-N k-mer sample (count_options::sample_one_in) for a genome profile of a genome of this length: the
 //! largest power of two up to 64 that still leaves >= 40 Mb of the genome in the sample (4x the 10 Mb on which a
-//! 1-in-16 sample moved the heterozygosity estimate by up to 12%); 1 (exact) below 80 Mb.
+//! 1-in-8 to 1-in-64 sample moved the heterozygosity estimate by up to 15%); 1 (exact) below 80 Mb.
 constexpr unsigned sample_one_in_for(std::uint64_t genome_length) noexcept
 {
     unsigned n = 1;

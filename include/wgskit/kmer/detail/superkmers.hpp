@@ -26,15 +26,16 @@ constexpr unsigned bin_of(std::uint32_t minimizer, unsigned bins) noexcept
     return static_cast<unsigned>((std::uint64_t{minimizer} * bins) >> 32);
 }
 
-//! Whether a bin is counted when only 1 in sample_one_in bins is.
+//! Whether a bin is counted when only 1 in sample_one_in bins is: those = sample_one_in / 2 modulo it, which
+//! leaves out bin 0, the heaviest (a minimizer is the smallest hash of its window, so low bins fill most).
 constexpr bool bin_in_sample(unsigned bin, unsigned sample_one_in) noexcept
 {
     return sample_one_in <= 1 || bin % sample_one_in == sample_one_in / 2;
 }
 
 //! Splits sequences into super-k-mers appended to per-bin byte buffers. One per thread (holds workspace).
-//! With sample_one_in > 1 only the bins whose number is a multiple of it are kept: a sample of the k-mers by
-//! their minimizer's hash (a k-mer's count is still exact, as all its occurrences share the bin).
+//! With sample_one_in > 1 only 1 in sample_one_in bins is kept (bin_in_sample): a sample of the k-mers by their
+//! minimizer's hash (a k-mer's count is still exact, as all its occurrences share the bin).
 class superkmer_splitter
 {
 public:
