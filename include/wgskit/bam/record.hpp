@@ -464,15 +464,26 @@ public:
         data_.resize(c + 4 * cigar.size());
         if (!cigar.empty())
             std::memcpy(data_.data() + c, cigar.data(), 4 * cigar.size());
-        std::size_t s = data_.size();
-        data_.resize(s + (seq.size() + 1) / 2, '\0');
-        for (std::size_t i = 0; i < seq.size(); ++i)
+        std::size_t const s = data_.size();
+        data_.resize(s + (seq.size() + 1) / 2);
+        // Two bases a byte; an unknown letter (code -1) makes `bad` negative, checked once after the loop.
+        char * packed = data_.data() + s;
+        int bad = 0;
+        std::size_t i = 0;
+        for (; i + 1 < seq.size(); i += 2)
         {
-            int code = base_to_code(seq[i]);
-            if (code < 0)
-                throw invalid_argument{"bam::record: invalid base letter in SEQ"};
-            data_[s + i / 2] = static_cast<char>(data_[s + i / 2] | (i % 2 == 0 ? code << 4 : code));
+            int const hi = base_to_code(seq[i]), lo = base_to_code(seq[i + 1]);
+            bad |= hi | lo;
+            packed[i / 2] = static_cast<char>((hi & 15) << 4 | (lo & 15));
         }
+        if (i < seq.size())
+        {
+            int const hi = base_to_code(seq[i]);
+            bad |= hi;
+            packed[i / 2] = static_cast<char>((hi & 15) << 4);
+        }
+        if (bad < 0)
+            throw invalid_argument{"bam::record: invalid base letter in SEQ"};
         if (qual.empty())
             data_.append(seq.size(), static_cast<char>(0xff));
         else

@@ -58,12 +58,14 @@ inline void to_record(alignment const & a, record_scratch & scratch, bam::record
     }
     std::string & qual = scratch.qual;
     qual.assign(a.qual);
+    bool below = false; // checked after the loop, which then vectorises
     for (auto & c : qual)
     {
-        if (c < 33)
-            throw invalid_argument{"map: read " + a.qname + " has a quality character below '!'"};
+        below |= c < 33;
         c = static_cast<char>(c - 33);
     }
+    if (below)
+        throw invalid_argument{"map: read " + a.qname + " has a quality character below '!'"};
     f.qname = a.qname;
     f.flag = a.flag;
     f.tid = a.contig;
