@@ -55,6 +55,20 @@ if(NOT TARGET wgskit::libdeflate)
         INTERFACE_INCLUDE_DIRECTORIES "${WGSKIT_LIBDEFLATE_INCLUDE_DIR}")
 endif()
 
+# zstd (Debian: libzstd-dev) for temporary files only wgskit reads back (the sorter's spilled runs). Debian's
+# libzstd-dev ships a pkg-config file but no CMake package: a plain search, as for libdeflate.
+if(NOT TARGET wgskit::zstd)
+    find_path(WGSKIT_ZSTD_INCLUDE_DIR zstd.h)
+    find_library(WGSKIT_ZSTD_LIBRARY NAMES zstd libzstd)
+    if(NOT WGSKIT_ZSTD_INCLUDE_DIR OR NOT WGSKIT_ZSTD_LIBRARY)
+        message(FATAL_ERROR "wgskit needs libzstd (Debian: libzstd-dev); run scripts/setup")
+    endif()
+    add_library(wgskit::zstd UNKNOWN IMPORTED)
+    set_target_properties(wgskit::zstd PROPERTIES
+        IMPORTED_LOCATION "${WGSKIT_ZSTD_LIBRARY}"
+        INTERFACE_INCLUDE_DIRECTORIES "${WGSKIT_ZSTD_INCLUDE_DIR}")
+endif()
+
 # JSON for metrics and reports.
 wgskit_find_dependency(nlohmann_json 3.10)
 

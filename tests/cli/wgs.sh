@@ -169,7 +169,7 @@ fi
 # named after a process that has ended) is removed by the rerun.
 sh -c 'exit 0' & dead=$!
 wait "$dead"
-touch "$OUT/NA12878.bam.tmp.$dead.0" "$OUT/NA12878.bam.sort.$dead.2.bam" "$OUT/notes.txt"
+touch "$OUT/NA12878.bam.tmp.$dead.0" "$OUT/NA12878.bam.sort.$dead.2.zst" "$OUT/notes.txt"
 mkdir "$OUT/wgskit-count.$dead.AbCdEf"
 before=$(stat -c %Y.%s "$BAM")
 start=$(date +%s.%N)

@@ -69,7 +69,8 @@ TEST_CASE("remove_stale_temporaries: only a dead process's temporaries go", "[co
 {
     using wgskit::detail::temporary_owner;
     CHECK(temporary_owner("s.bam.tmp.4242.0") == 4242);
-    CHECK(temporary_owner("s.bam.sort.4242.3.bam") == 4242);
+    CHECK(temporary_owner("s.bam.sort.4242.3.zst") == 4242);
+    CHECK(temporary_owner("s.bam.sort.4242.3.bam") == 4242); // a run left by an older wgskit
     CHECK(temporary_owner("s.bam.sort.4242.3.bam.tmp.77.1") == 77);
     CHECK(temporary_owner("wgskit-count.4242.aB3xYz") == 4242);
     CHECK(temporary_owner("s.bam") == 0);
@@ -87,8 +88,8 @@ TEST_CASE("remove_stale_temporaries: only a dead process's temporaries go", "[co
 
     wgskit::test::temp_dir tmp{"wgskit_stale"};
     std::string const d = std::to_string(dead), me = std::to_string(::getpid());
-    for (std::string const & name : std::vector<std::string>{"s.bam", "s.bam.tmp." + d + ".0", "s.bam.sort." + d + ".1.bam",
-                                   "s.vcf.gz.tmp." + me + ".0", "s.bam.sort." + me + ".0.bam"})
+    for (std::string const & name : std::vector<std::string>{"s.bam", "s.bam.tmp." + d + ".0", "s.bam.sort." + d + ".1.zst",
+                                   "s.vcf.gz.tmp." + me + ".0", "s.bam.sort." + me + ".0.zst"})
         wgskit::test::write_file(tmp.file(name), "x");
     std::filesystem::create_directory(tmp.path / ("wgskit-count." + d + ".abcdef"));
     wgskit::test::write_file(tmp.file("wgskit-count." + d + ".abcdef/bin0"), "x");
@@ -97,8 +98,8 @@ TEST_CASE("remove_stale_temporaries: only a dead process's temporaries go", "[co
     CHECK(removed.size() == 3);
     CHECK(std::filesystem::exists(tmp.file("s.bam")));
     CHECK(std::filesystem::exists(tmp.file("s.vcf.gz.tmp." + me + ".0"))); // ours: alive
-    CHECK(std::filesystem::exists(tmp.file("s.bam.sort." + me + ".0.bam")));
+    CHECK(std::filesystem::exists(tmp.file("s.bam.sort." + me + ".0.zst")));
     CHECK_FALSE(std::filesystem::exists(tmp.file("s.bam.tmp." + d + ".0")));
-    CHECK_FALSE(std::filesystem::exists(tmp.file("s.bam.sort." + d + ".1.bam")));
+    CHECK_FALSE(std::filesystem::exists(tmp.file("s.bam.sort." + d + ".1.zst")));
     CHECK_FALSE(std::filesystem::exists(tmp.path / ("wgskit-count." + d + ".abcdef")));
 }

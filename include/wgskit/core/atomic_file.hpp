@@ -148,7 +148,7 @@ inline void write_file_atomically(std::string const & path, std::string_view byt
 namespace detail
 {
 //! The process id in a temporary name wgskit makes, or 0 for any other name: "<target>.tmp.<pid>.<n>"
-//! (atomic_output_file), "<prefix>.sort.<pid>.<n>.bam" (bam::coordinate_sorter's runs) and
+//! (atomic_output_file), "<prefix>.sort.<pid>.<n>.zst" (bam::coordinate_sorter's runs; ".bam" before 2026-12) and
 //! "wgskit-count.<pid>.XXXXXX" (kmer::counter's spill folder).
 inline ::pid_t temporary_owner(std::string_view name) noexcept
 {
@@ -177,8 +177,9 @@ inline ::pid_t temporary_owner(std::string_view name) noexcept
     };
     if (::pid_t const pid = owner_after(".tmp.", ""); pid != 0)
         return pid;
-    if (::pid_t const pid = owner_after(".sort.", ".bam"); pid != 0)
-        return pid;
+    for (std::string_view run_suffix : {".zst", ".bam"})
+        if (::pid_t const pid = owner_after(".sort.", run_suffix); pid != 0)
+            return pid;
     constexpr std::string_view count = "wgskit-count.";
     if (name.substr(0, count.size()) == count)
     {
