@@ -42,45 +42,36 @@ if(NOT TARGET wgskit::seqan3)
     endif()
 endif()
 
-# libdeflate 1.14 (Debian 12) ships no CMake package: an imported target from pkg-config or a plain search.
-if(NOT TARGET wgskit::libdeflate)
-    find_path(WGSKIT_LIBDEFLATE_INCLUDE_DIR libdeflate.h)
-    find_library(WGSKIT_LIBDEFLATE_LIBRARY NAMES deflate libdeflate)
-    if(NOT WGSKIT_LIBDEFLATE_INCLUDE_DIR OR NOT WGSKIT_LIBDEFLATE_LIBRARY)
-        message(FATAL_ERROR "wgskit needs libdeflate (Debian: libdeflate-dev); run scripts/setup")
+# Libraries Debian 12 ships without a CMake package: wgskit::<name> from a plain search of header and library.
+# REQUIRED: a missing one is fatal, naming its Debian package; otherwise the target is just not made.
+function(wgskit_import_plain_library name header package)
+    cmake_parse_arguments(arg "REQUIRED" "" "NAMES" ${ARGN})
+    if(TARGET wgskit::${name})
+        return()
     endif()
-    add_library(wgskit::libdeflate UNKNOWN IMPORTED)
-    set_target_properties(wgskit::libdeflate PROPERTIES
-        IMPORTED_LOCATION "${WGSKIT_LIBDEFLATE_LIBRARY}"
-        INTERFACE_INCLUDE_DIRECTORIES "${WGSKIT_LIBDEFLATE_INCLUDE_DIR}")
-endif()
+    string(TOUPPER "${name}" var)
+    find_path(WGSKIT_${var}_INCLUDE_DIR ${header})
+    find_library(WGSKIT_${var}_LIBRARY NAMES ${arg_NAMES})
+    if(NOT WGSKIT_${var}_INCLUDE_DIR OR NOT WGSKIT_${var}_LIBRARY)
+        if(arg_REQUIRED)
+            message(FATAL_ERROR "wgskit needs ${name} (Debian: ${package}); run scripts/setup")
+        endif()
+        return()
+    endif()
+    add_library(wgskit::${name} UNKNOWN IMPORTED)
+    set_target_properties(wgskit::${name} PROPERTIES
+        IMPORTED_LOCATION "${WGSKIT_${var}_LIBRARY}"
+        INTERFACE_INCLUDE_DIRECTORIES "${WGSKIT_${var}_INCLUDE_DIR}")
+endfunction()
 
-# zstd (Debian: libzstd-dev) for temporary files only wgskit reads back (the sorter's spilled runs). Debian's
-# libzstd-dev ships a pkg-config file but no CMake package: a plain search, as for libdeflate.
-if(NOT TARGET wgskit::zstd)
-    find_path(WGSKIT_ZSTD_INCLUDE_DIR zstd.h)
-    find_library(WGSKIT_ZSTD_LIBRARY NAMES zstd libzstd)
-    if(NOT WGSKIT_ZSTD_INCLUDE_DIR OR NOT WGSKIT_ZSTD_LIBRARY)
-        message(FATAL_ERROR "wgskit needs libzstd (Debian: libzstd-dev); run scripts/setup")
-    endif()
-    add_library(wgskit::zstd UNKNOWN IMPORTED)
-    set_target_properties(wgskit::zstd PROPERTIES
-        IMPORTED_LOCATION "${WGSKIT_ZSTD_LIBRARY}"
-        INTERFACE_INCLUDE_DIRECTORIES "${WGSKIT_ZSTD_INCLUDE_DIR}")
-endif()
+# DEFLATE (BGZF, gzip input).
+wgskit_import_plain_library(libdeflate libdeflate.h libdeflate-dev REQUIRED NAMES deflate libdeflate)
+# zstd for temporary files only wgskit reads back (the sorter's spilled runs).
+wgskit_import_plain_library(zstd zstd.h libzstd-dev REQUIRED NAMES zstd libzstd)
 
 # JSON for metrics and reports.
 wgskit_find_dependency(nlohmann_json 3.10)
 
 # libsodium (Debian: libsodium-dev) for the optional crypt block (GA4GH crypt4gh): only wgskit::crypt links it, so
-# a consumer that does not use encryption does not need it. No CMake package upstream: a plain search.
-if(NOT TARGET wgskit::sodium)
-    find_path(WGSKIT_SODIUM_INCLUDE_DIR sodium.h)
-    find_library(WGSKIT_SODIUM_LIBRARY NAMES sodium libsodium)
-    if(WGSKIT_SODIUM_INCLUDE_DIR AND WGSKIT_SODIUM_LIBRARY)
-        add_library(wgskit::sodium UNKNOWN IMPORTED)
-        set_target_properties(wgskit::sodium PROPERTIES
-            IMPORTED_LOCATION "${WGSKIT_SODIUM_LIBRARY}"
-            INTERFACE_INCLUDE_DIRECTORIES "${WGSKIT_SODIUM_INCLUDE_DIR}")
-    endif()
-endif()
+# a consumer that does not use encryption does not need it.
+wgskit_import_plain_library(sodium sodium.h libsodium-dev NAMES sodium libsodium)
