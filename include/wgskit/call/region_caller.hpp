@@ -6,8 +6,10 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <map>
+#include <queue>
 #include <string>
 #include <string_view>
 #include <tuple>
@@ -336,6 +338,11 @@ private:
         auto obs = collect_indels(reads, ref_, ref_offset_);
         std::sort(obs.begin(), obs.end());
         std::vector<indel_site> sites;
+        // The depth at each anchor by a sweep (reads sorted by position, anchors rising): the ends of the reads
+        // begun at or before the anchor, those ending by the base after it dropped for good. Counting from the
+        // chunk's first read at every anchor was quadratic in the chunk's reads.
+        std::priority_queue<std::int64_t, std::vector<std::int64_t>, std::greater<>> ends;
+        std::size_t next_read = 0;
         std::size_t i = 0;
         while (i < obs.size())
         {
@@ -343,8 +350,12 @@ private:
             std::size_t j = i;
             while (j < obs.size() && obs[j].first.anchor == anchor)
                 ++j;
+            for (; next_read < reads.size() && reads[next_read].pos <= anchor; ++next_read)
+                ends.push(reads[next_read].end);
+            while (!ends.empty() && ends.top() <= anchor + 1)
+                ends.pop();
             indel_site site;
-            if (candidate_site(reads, obs, i, j, site))
+            if (candidate_site(static_cast<int>(ends.size()), obs, i, j, site))
                 sites.push_back(std::move(site));
             i = j;
         }
@@ -416,9 +427,9 @@ private:
             }
     }
 
-    bool candidate_site(std::vector<aligned_read> const & reads,
-                        std::vector<std::pair<indel_observation, std::uint32_t>> const & obs, std::size_t from,
-                        std::size_t to, indel_site & site) const
+    //! depth: the reads spanning the anchor and the base after it.
+    bool candidate_site(int depth, std::vector<std::pair<indel_observation, std::uint32_t>> const & obs,
+                        std::size_t from, std::size_t to, indel_site & site) const
     {
         std::int64_t const anchor = obs[from].first.anchor;
         std::vector<std::pair<indel_observation, int>> alleles;
@@ -428,14 +439,6 @@ private:
                 alleles.emplace_back(obs[k].first, 0);
             if (k == from || obs[k].second != obs[k - 1].second || !(obs[k].first == obs[k - 1].first))
                 ++alleles.back().second;
-        }
-        int depth = 0; // reads spanning the anchor and the base after it
-        for (auto const & r : reads)
-        {
-            if (r.pos > anchor)
-                break;
-            if (r.end > anchor + 1)
-                ++depth;
         }
         std::stable_sort(alleles.begin(), alleles.end(), [](auto const & a, auto const & b) { return a.second > b.second; });
         site.anchor = anchor;
