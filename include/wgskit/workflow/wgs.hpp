@@ -728,7 +728,8 @@ inline wgs_outputs run_wgs(wgs_options opt, progress_log & log)
         {
             log.begin("kmers");
             metrics["kmers"] = kmer_spectrum(opt, kmer_sample, log);
-            log.end(std::to_string(metrics["kmers"]["distinct_kmers"].get<std::uint64_t>()) + " distinct k-mers");
+            log.end(std::to_string(metrics["kmers"]["distinct_kmers"].get<std::uint64_t>()) + " distinct k-mers" +
+                    (kmer_sample > 1 ? " in a 1 in " + std::to_string(kmer_sample) + " sample" : ""));
             state.record("kmers", kmer_key, {}, metrics["kmers"]);
         }
     }
