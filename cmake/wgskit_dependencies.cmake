@@ -14,7 +14,6 @@ endmacro()
 
 set(THREADS_PREFER_PTHREAD_FLAG ON)
 wgskit_find_dependency(Threads)
-wgskit_find_dependency(ZLIB)
 wgskit_find_dependency(xsimd 8.1)
 # Debian's xsimd target asks to link "xtl", which it does not need and which is not installed: take only its
 # include folder.
@@ -66,6 +65,8 @@ endfunction()
 
 # DEFLATE (BGZF, gzip input).
 wgskit_import_plain_library(libdeflate libdeflate.h libdeflate-dev REQUIRED NAMES deflate libdeflate)
+# Streaming gzip inflate (plain gzip FASTQ: one large member, which libdeflate cannot stream).
+wgskit_import_plain_library(isal isa-l/igzip_lib.h libisal-dev REQUIRED NAMES isal)
 # zstd for temporary files only wgskit reads back (the sorter's spilled runs).
 wgskit_import_plain_library(zstd zstd.h libzstd-dev REQUIRED NAMES zstd libzstd)
 

@@ -16,6 +16,7 @@
 #include <zlib.h>
 
 #include <wgskit/codec/bgzf/detail/block.hpp>
+#include <wgskit/codec/gzip/member_inflater.hpp>
 #include <wgskit/core/batch_pipeline.hpp>
 #include <wgskit/io/fastq.hpp>
 #include <wgskit/io/input_file.hpp>
@@ -330,6 +331,57 @@ TEST_CASE("fastq: malformed records are reported with file, record and reason", 
             expect_parse_error([&] { read_all(gz); }, gz, c.record, c.reason);
         }
     }
+}
+
+TEST_CASE("gzip member_inflater: members fed a byte at a time, checked trailers", "[io]")
+{
+    namespace gz = wgskit::codec::gzip;
+    std::string const text = synthetic_fastq(500, 3);
+    std::string const parts[] = {text.substr(0, 700), "", text.substr(700)};
+    std::string stream;
+    for (auto const & p : parts)
+        stream += gzip_bytes(p);
+    // Inflates stream[0, n) with input chunks of in_step bytes and 7-byte output buffers; the members found.
+    auto inflate_all = [](std::string const & z, std::size_t in_step, std::string & out) {
+        gz::member_inflater inflater;
+        std::uint8_t buf[7];
+        std::size_t pos = 0, members = 0;
+        bool in_member = false;
+        while (pos < z.size())
+        {
+            if (!in_member)
+            {
+                inflater.reset();
+                in_member = true;
+            }
+            std::size_t const len = std::min(in_step, z.size() - pos);
+            auto const step = inflater.inflate(reinterpret_cast<std::uint8_t const *>(z.data()) + pos, len, buf, sizeof buf);
+            if (step.error != 0)
+                return std::string{gz::describe(step.error)};
+            pos += step.consumed;
+            out.append(reinterpret_cast<char const *>(buf), step.produced);
+            if (step.member_end)
+            {
+                in_member = false;
+                ++members;
+            }
+        }
+        return in_member ? std::string{"truncated"} : std::to_string(members) + " members";
+    };
+    for (std::size_t in_step : {std::size_t{1}, std::size_t{13}, stream.size()})
+    {
+        std::string out;
+        CHECK(inflate_all(stream, in_step, out) == "3 members");
+        CHECK(out == text);
+    }
+    std::string out;
+    CHECK(inflate_all(stream.substr(0, stream.size() - 3), 1, out) == "truncated");
+    std::string bad_crc = stream;
+    bad_crc[bad_crc.size() - 6] = static_cast<char>(bad_crc[bad_crc.size() - 6] ^ 1); // the last member's CRC-32
+    CHECK_THAT(inflate_all(bad_crc, 64, out), Catch::Contains("CRC-32"));
+    std::string bad_header = stream;
+    bad_header[2] = 7; // compression method
+    CHECK(inflate_all(bad_header, 64, out) == gz::describe(ISAL_UNSUPPORTED_METHOD));
 }
 
 TEST_CASE("fastq: truncated and corrupt gzip", "[io]")

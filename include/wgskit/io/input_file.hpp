@@ -1,5 +1,5 @@
 // Sequential byte input from a file or stdin ("-"), transparently decompressing gzip (also multi-member gzip and
-// BGZF: its blocks through libdeflate, other members through zlib). Compressed input is inflated on a background
+// BGZF: its blocks through libdeflate, other members through ISA-L's streaming inflate). Compressed input is inflated on a background
 // thread into a small ring of large buffers, so that the caller's parsing overlaps decompression.
 #pragma once
 
@@ -23,9 +23,8 @@
 
 #include <fcntl.h>
 #include <unistd.h>
-#include <zlib.h>
-
 #include <wgskit/codec/bgzf/detail/block.hpp>
+#include <wgskit/codec/gzip/member_inflater.hpp>
 #include <wgskit/core/exception.hpp>
 
 namespace wgskit::io
@@ -229,35 +228,30 @@ private:
         cv_full_.notify_all();
     }
 
-    struct zstream_guard
-    {
-        z_stream * z;
-        ~zstream_guard() { inflateEnd(z); }
-    };
-
     void inflate_all()
     {
         constexpr std::size_t in_size = std::size_t{1} << 20;
-        std::unique_ptr<unsigned char[]> in{new unsigned char[in_size]};
+        std::unique_ptr<std::uint8_t[]> in{new std::uint8_t[in_size]};
         std::size_t in_len = std::min(prefix_.size(), in_size);
         std::memcpy(in.get(), prefix_.data(), in_len);
-        bool eof = false;
-        auto refill = [&](std::size_t keep_from) {
-            std::size_t keep = in_len - keep_from;
-            std::memmove(in.get(), in.get() + keep_from, keep);
-            std::size_t got = fd_.read_some(reinterpret_cast<char *>(in.get()) + keep, in_size - keep, path_);
-            eof = got == 0;
-            in_len = keep + got;
-        };
-
-        z_stream z{};
-        if (inflateInit2(&z, 15 + 32) != Z_OK)
-            throw io_error{path_, "cannot initialise zlib"};
-        zstream_guard guard{&z};
-        z.next_in = in.get();
-        z.avail_in = static_cast<uInt>(in_len);
-        bool in_member = false; // inside a gzip member that zlib has not finished (Z_STREAM_END)
+        std::uint8_t const * next = in.get(); // the input not yet consumed: [next, next + avail)
+        std::size_t avail = in_len;
         std::uint64_t in_offset = 0; // the file offset of in[0]
+        bool eof = false;
+        auto refill = [&] {
+            std::memmove(in.get(), next, avail);
+            in_offset += static_cast<std::uint64_t>(next - in.get());
+            std::size_t const got = fd_.read_some(reinterpret_cast<char *>(in.get()) + avail, in_size - avail, path_);
+            eof = got == 0;
+            in_len = avail + got;
+            next = in.get();
+            avail = in_len;
+        };
+        auto offset_of = [&](std::uint8_t const * p) { return in_offset + static_cast<std::uint64_t>(p - in.get()); };
+
+        codec::gzip::member_inflater inflater;
+        bool in_member = false; // inside a gzip member whose trailer has not been read
+        std::uint64_t member_offset = 0;
 
         auto out = acquire();
         if (!out)
@@ -266,20 +260,14 @@ private:
         {
             if (!in_member)
             {
-                // A member starts here. A BGZF block (bgzip's output, most FASTQ.gz of sequencing centres) is
-                // inflated whole by libdeflate, 2-3x faster than zlib's streaming inflate; other members by zlib.
-                if (z.avail_in < codec::bgzf::detail::max_block_size && !eof)
-                {
-                    std::size_t const at = static_cast<std::size_t>(z.next_in - in.get());
-                    in_offset += at;
-                    refill(at);
-                    z.next_in = in.get();
-                    z.avail_in = static_cast<uInt>(in_len);
-                }
-                if (z.avail_in == 0)
+                // A member starts here. A BGZF block (bgzip's output) is inflated whole by libdeflate, other
+                // members (a plain gzip FASTQ is usually one) by ISA-L's streaming inflate.
+                if (avail < codec::bgzf::detail::max_block_size && !eof)
+                    refill();
+                if (avail == 0)
                     break; // the end, after a complete member
                 codec::bgzf::detail::header_info block;
-                if (codec::bgzf::detail::starts_with_bgzf_block({z.next_in, z.avail_in}, block))
+                if (codec::bgzf::detail::starts_with_bgzf_block({next, avail}, block))
                 {
                     if (buffer_size - out->size < codec::bgzf::detail::max_block_size)
                     {
@@ -289,44 +277,41 @@ private:
                             return;
                     }
                     std::size_t isize = 0;
-                    auto const st = codec::bgzf::detail::decompress_block_into({z.next_in, block.block_size},
+                    auto const st = codec::bgzf::detail::decompress_block_into({next, block.block_size},
                                                                                block.extra_length,
                                                                                out->data.get() + out->size, isize);
                     if (st != codec::bgzf::detail::block_status::ok)
                         throw parse_error{path_, 0,
-                                          "corrupt BGZF block at compressed offset " +
-                                              std::to_string(in_offset + static_cast<std::uint64_t>(z.next_in - in.get())) +
+                                          "corrupt BGZF block at compressed offset " + std::to_string(offset_of(next)) +
                                               ": " + codec::bgzf::detail::describe(st)};
                     out->size += isize;
-                    z.next_in += block.block_size;
-                    z.avail_in -= static_cast<uInt>(block.block_size);
+                    next += block.block_size;
+                    avail -= block.block_size;
                     continue;
                 }
-                if (inflateReset(&z) != Z_OK)
-                    throw io_error{path_, "cannot reset zlib"};
+                inflater.reset();
                 in_member = true;
+                member_offset = offset_of(next);
             }
-            if (z.avail_in == 0)
+            if (avail == 0)
             {
-                in_offset += in_len;
-                refill(in_len);
-                z.next_in = in.get();
-                z.avail_in = static_cast<uInt>(in_len);
+                refill();
                 if (eof)
-                    throw parse_error{path_, 0, "truncated gzip stream"};
+                    throw parse_error{path_, 0,
+                                      "truncated gzip stream (the member at compressed offset " +
+                                          std::to_string(member_offset) + " ends early)"};
             }
-            z.next_out = reinterpret_cast<Bytef *>(out->data.get() + out->size);
-            z.avail_out = static_cast<uInt>(buffer_size - out->size);
-            int ret = inflate(&z, Z_NO_FLUSH);
-            out->size = buffer_size - z.avail_out;
-            if (ret == Z_STREAM_END)
+            auto const step = inflater.inflate(next, avail, reinterpret_cast<std::uint8_t *>(out->data.get()) + out->size,
+                                               buffer_size - out->size);
+            if (step.error != 0)
+                throw parse_error{path_, 0,
+                                  std::string{"corrupt gzip data: "} + codec::gzip::describe(step.error) +
+                                      " (the member at compressed offset " + std::to_string(member_offset) + ")"};
+            next += step.consumed;
+            avail -= step.consumed;
+            out->size += step.produced;
+            if (step.member_end)
                 in_member = false;
-            else if (ret == Z_DATA_ERROR || ret == Z_NEED_DICT)
-                throw parse_error{path_, 0, std::string{"corrupt gzip data: "} + (z.msg ? z.msg : "invalid data")};
-            else if (ret == Z_MEM_ERROR)
-                throw io_error{path_, "out of memory while decompressing"};
-            else if (ret != Z_OK && ret != Z_BUF_ERROR)
-                throw parse_error{path_, 0, "corrupt gzip data: zlib error " + std::to_string(ret)};
             if (out->size == buffer_size)
             {
                 publish(std::move(out));

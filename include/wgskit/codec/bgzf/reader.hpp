@@ -1,6 +1,6 @@
 // BGZF reader: blocks cut from the stream in order, inflated and CRC-checked by worker threads, handed back
 // in order; virtual offsets (tell/seek) and .gzi random access. A file whose first member is not BGZF is read
-// as plain (possibly multi-member) gzip by zlib's streaming inflate, without random access.
+// as plain (possibly multi-member) gzip by ISA-L's streaming inflate, without random access.
 //
 // Corrupt input throws parse_error naming the file, the block (record = block number counted from 1 since the
 // open; 0 after a seek) and the reason with the block's byte offset.
@@ -16,13 +16,12 @@
 #include <string>
 #include <thread>
 
-#include <zlib.h>
-
 #include <wgskit/codec/bgzf/detail/block.hpp>
 #include <wgskit/codec/bgzf/detail/block_source.hpp>
 #include <wgskit/codec/bgzf/detail/bounded_queue.hpp>
 #include <wgskit/codec/bgzf/detail/file.hpp>
 #include <wgskit/codec/bgzf/gzi_index.hpp>
+#include <wgskit/codec/gzip/member_inflater.hpp>
 #include <wgskit/core/batch_pipeline.hpp>
 #include <wgskit/core/exception.hpp>
 
@@ -93,8 +92,6 @@ public:
     ~reader()
     {
         stop_background();
-        if (zlib_started_)
-            inflateEnd(&zs_);
     }
 
     std::string const & path() const noexcept { return file_->path(); }
@@ -366,18 +363,12 @@ private:
     // Plain gzip: inflates up to 64 KiB into data_, across member boundaries.
     bool next_gzip_chunk()
     {
-        if (!zlib_started_)
-        {
-            std::memset(&zs_, 0, sizeof zs_);
-            if (inflateInit2(&zs_, 15 + 16) != Z_OK)
-                throw std::bad_alloc{};
-            zlib_started_ = true;
-        }
+        if (!inflater_)
+            inflater_ = std::make_unique<gzip::member_inflater>();
         data_.resize(detail::max_block_size);
         pos_ = 0;
-        zs_.next_out = reinterpret_cast<Bytef *>(data_.data());
-        zs_.avail_out = static_cast<uInt>(data_.size());
-        while (zs_.avail_out > 0)
+        std::size_t filled = 0;
+        while (filled < data_.size())
         {
             if (member_done_)
             {
@@ -387,27 +378,27 @@ private:
                     ended_ = true;
                     break;
                 }
-                inflateReset(&zs_);
+                inflater_->reset();
                 member_done_ = false;
                 ++member_;
                 member_offset_ = source_.offset();
             }
             std::size_t const have = source_.ensure(std::min<std::size_t>(detail::block_source::buffer_size, 1 << 16));
-            zs_.next_in = const_cast<Bytef *>(source_.data());
-            zs_.avail_in = static_cast<uInt>(have);
-            int const r = inflate(&zs_, Z_NO_FLUSH);
-            source_.consume(have - zs_.avail_in);
-            if (r == Z_STREAM_END)
-                member_done_ = true;
-            else if (r == Z_BUF_ERROR && have == 0)
+            if (have == 0)
                 throw parse_error{path(), member_ + 1,
                                   "truncated gzip member starting at byte offset " + std::to_string(member_offset_)};
-            else if (r != Z_OK && r != Z_BUF_ERROR)
+            auto const step = inflater_->inflate(reinterpret_cast<std::uint8_t const *>(source_.data()), have,
+                                                 reinterpret_cast<std::uint8_t *>(data_.data()) + filled,
+                                                 data_.size() - filled);
+            if (step.error != 0)
                 throw parse_error{path(), member_ + 1,
-                                  std::string{"corrupt gzip member ("} + (zs_.msg ? zs_.msg : "zlib error") +
+                                  std::string{"corrupt gzip member ("} + gzip::describe(step.error) +
                                       ") starting at byte offset " + std::to_string(member_offset_)};
+            source_.consume(step.consumed);
+            filled += step.produced;
+            member_done_ = step.member_end;
         }
-        data_.resize(data_.size() - zs_.avail_out);
+        data_.resize(filled);
         return !data_.empty();
     }
 
@@ -430,8 +421,7 @@ private:
     std::unique_ptr<detail::bounded_queue<detail::inflated_block>> output_;
     std::thread background_;
 
-    z_stream zs_{};
-    bool zlib_started_{false};
+    std::unique_ptr<gzip::member_inflater> inflater_; // plain gzip only
     bool member_done_{false};
     std::uint64_t member_{0};
     std::uint64_t member_offset_{0};
