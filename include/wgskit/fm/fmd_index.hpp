@@ -167,11 +167,18 @@ public:
     //! The bases [begin, end) of contig k in upper case, ambiguity letters restored.
     std::string contig_sequence(std::size_t k, std::uint64_t begin, std::uint64_t end) const
     {
+        std::string out;
+        contig_sequence(k, begin, end, out);
+        return out;
+    }
+
+    //! The same into out (its capacity reused: the mapper asks for a window per alignment).
+    void contig_sequence(std::size_t k, std::uint64_t begin, std::uint64_t end, std::string & out) const
+    {
         check_range(k, begin, end, "contig_sequence");
-        std::string out(end - begin, 'A');
+        out.resize(end - begin);
         decode_range(k, begin, end, [&](std::uint64_t j, unsigned code) { out[j] = "ACGT"[code]; },
                      [&](std::uint64_t j, char letter) { out[j] = letter; });
-        return out;
     }
 
     //! The same bases as codes (A 0, C 1, G 2, T 3, an ambiguity letter 4) into out, last base first when reversed:
@@ -343,8 +350,15 @@ private:
     void decode_range(std::size_t k, std::uint64_t begin, std::uint64_t end, Code && code, Ambiguous && ambiguous) const
     {
         std::uint64_t const off = contigs_[k].reference_offset;
-        for (std::uint64_t g = off + begin; g < off + end; ++g)
-            code(g - off - begin, static_cast<unsigned>((reference_words_[g / 32] >> (2 * (g % 32))) & 3u));
+        // A word (32 bases) at a time: one load and a shift a base.
+        for (std::uint64_t g = off + begin, j = 0; g < off + end;)
+        {
+            std::uint64_t word = reference_words_[g / 32] >> (2 * (g % 32));
+            std::uint64_t const take = std::min<std::uint64_t>(32 - g % 32, off + end - g);
+            for (std::uint64_t i = 0; i < take; ++i, word >>= 2)
+                code(j++, static_cast<unsigned>(word & 3u));
+            g += take;
+        }
         for (auto const & r : ambiguity_runs_overlapping(off + begin, off + end))
         {
             std::uint64_t const a = std::max(r.start, off + begin), b = std::min(r.start + r.length, off + end);

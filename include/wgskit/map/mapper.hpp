@@ -676,9 +676,9 @@ private:
     //! NM of the region's alignment of the oriented read s (and its MD when md is given).
     std::uint32_t edit_distance(detail::region const & reg, std::string_view s, std::string * md) const
     {
-        std::string const ref = index_->contig_sequence(reg.contig, reg.ref_begin, reg.ref_end);
+        thread_local std::string ref, scratch; // windows and MD strings of a thread's reads, capacity reused
+        index_->contig_sequence(reg.contig, reg.ref_begin, reg.ref_end, ref);
         std::uint32_t nm = 0;
-        std::string scratch;
         detail::edit_tags(reg.path, s, reg.query_begin, ref, nm, md ? *md : scratch);
         return nm;
     }

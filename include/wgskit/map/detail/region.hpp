@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <string>
 #include <string_view>
@@ -46,6 +47,18 @@ inline std::uint64_t reference_length(align::cigar const & c)
 }
 
 
+//! Whether the 8 bytes at a and b are equal and none of them is an N (either case): 8 matching bases.
+inline bool equal_without_n(char const * a, char const * b) noexcept
+{
+    std::uint64_t x, y;
+    std::memcpy(&x, a, 8);
+    std::memcpy(&y, b, 8);
+    constexpr std::uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+    std::uint64_t const folded = x | (ones * 0x20); // 'N' and 'n' both become 'n'
+    std::uint64_t const n = folded ^ (ones * 'n');
+    return x == y && ((n - ones) & ~n & highs) == 0; // no zero byte in n: no N
+}
+
 //! NM and MD of an M/I/D path of read[query_begin..] against ref (the reference from the path's first base;
 //! letters compared case-insensitively, N never matches).
 inline void edit_tags(align::cigar const & path, std::string_view read, std::uint32_t query_begin,
@@ -62,6 +75,11 @@ inline void edit_tags(align::cigar const & path, std::string_view read, std::uin
         {
             for (std::uint32_t k = 0; k < e.length; ++k, ++q, ++t)
             {
+                // Most of an alignment matches: skip 8 equal bytes at once when none is an N.
+                while (k + 8 <= e.length && equal_without_n(read.data() + q, ref.data() + t))
+                    k += 8, q += 8, t += 8, run += 8;
+                if (k == e.length)
+                    break;
                 char const a = up(read[q]), b = up(ref[t]);
                 if (a == b && a != 'N')
                     ++run;
