@@ -865,7 +865,21 @@ private:
             a.contig = b.contig, a.pos = b.pos;
         if (!b_mapped && a_mapped)
             b.contig = a.contig, b.pos = a.pos;
-        auto fill = [&](std::size_t from, std::size_t count, alignment const & mate, std::uint16_t which,
+        // What each mate's records take from the other's primary record, read before either is changed.
+        struct mate_view
+        {
+            std::uint16_t flag;
+            std::int32_t contig;
+            std::int64_t pos, end;
+            std::string cigar; // MC; empty when unmapped
+        };
+        auto const view = [](alignment const & x, bool mapped) {
+            return mate_view{x.flag, x.contig, x.pos,
+                             x.pos + static_cast<std::int64_t>(detail::reference_length(x.cigar)),
+                             mapped ? align::to_string(x.cigar) : std::string{}};
+        };
+        mate_view const a_view = view(a, a_mapped), b_view = view(b, b_mapped);
+        auto fill = [&](std::size_t from, std::size_t count, mate_view const & mate, std::uint16_t which,
                         bool mate_mapped) {
             for (std::size_t k = from; k < from + count; ++k)
             {
@@ -880,20 +894,17 @@ private:
                 rec.mate_contig = mate.contig;
                 rec.mate_pos = mate.pos;
                 if (mate_mapped)
-                    rec.mc = align::to_string(mate.cigar);
+                    rec.mc = mate.cigar;
                 bool const mapped = !(rec.flag & flag::unmapped);
                 if (mapped && mate_mapped && rec.contig == mate.contig)
                 {
                     std::int64_t const e = rec.pos + static_cast<std::int64_t>(detail::reference_length(rec.cigar));
-                    std::int64_t const me =
-                        mate.pos + static_cast<std::int64_t>(detail::reference_length(mate.cigar));
-                    rec.tlen = detail::template_length(rec.pos, e, mate.pos, me, which == flag::first);
+                    rec.tlen = detail::template_length(rec.pos, e, mate.pos, mate.end, which == flag::first);
                 }
             }
         };
-        alignment const a_copy = a, b_copy = b;
-        fill(start1, c1, b_copy, flag::first, b_mapped);
-        fill(start2, c2, a_copy, flag::second, a_mapped);
+        fill(start1, c1, b_view, flag::first, b_mapped);
+        fill(start2, c2, a_view, flag::second, a_mapped);
     }
 
     fm::fmd_index const * index_;
