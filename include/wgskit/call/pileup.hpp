@@ -168,10 +168,10 @@ struct columns
 
 namespace detail
 {
-//! Calls emit(read, position - beg, query index) for every aligned (M/=/X) base of reads (sorted by pos) in
-//! [beg, end).
+//! Calls emit(read, i, q, n) for every run of aligned (M/=/X) bases of reads (sorted by pos) inside [beg, end):
+//! the n bases from query index q lie at positions beg + i .. beg + i + n - 1.
 template <typename Emit>
-void for_each_aligned_base(std::vector<aligned_read> const & reads, std::int64_t beg, std::int64_t end, Emit && emit)
+void for_each_aligned_run(std::vector<aligned_read> const & reads, std::int64_t beg, std::int64_t end, Emit && emit)
 {
     for (auto const & r : reads)
     {
@@ -188,8 +188,9 @@ void for_each_aligned_base(std::vector<aligned_read> const & reads, std::int64_t
             if (code == bam::cigar_code::M || code == bam::cigar_code::EQ || code == bam::cigar_code::X)
             {
                 std::int64_t from = std::max(ref, beg), to = std::min(ref + len, end);
-                for (std::int64_t p = from; p < to; ++p)
-                    emit(r, static_cast<std::size_t>(p - beg), q + static_cast<std::size_t>(p - ref));
+                if (from < to)
+                    emit(r, static_cast<std::size_t>(from - beg), q + static_cast<std::size_t>(from - ref),
+                         static_cast<std::size_t>(to - from));
                 ref += len, q += static_cast<std::size_t>(len);
                 if (ref >= end)
                     break;
@@ -200,6 +201,17 @@ void for_each_aligned_base(std::vector<aligned_read> const & reads, std::int64_t
                 q += static_cast<std::size_t>(len);
         }
     }
+}
+
+//! Calls emit(read, position - beg, query index) for every aligned (M/=/X) base of reads (sorted by pos) in
+//! [beg, end).
+template <typename Emit>
+void for_each_aligned_base(std::vector<aligned_read> const & reads, std::int64_t beg, std::int64_t end, Emit && emit)
+{
+    for_each_aligned_run(reads, beg, end, [&](aligned_read const & r, std::size_t i, std::size_t q, std::size_t n) {
+        for (std::size_t k = 0; k < n; ++k)
+            emit(r, i + k, q + k);
+    });
 }
 } // namespace detail
 
@@ -212,15 +224,21 @@ inline void build_columns(std::vector<aligned_read> const & reads, std::int64_t 
     c.beg = beg, c.end = end;
     c.offset.assign(n + 1, 0);
     c.low_quality.assign(n, 0);
-    auto walk = [&](auto && emit) { detail::for_each_aligned_base(reads, beg, end, emit); };
-    auto usable = [&](aligned_read const & r, std::size_t q) {
-        return r.bases[q] < hmm_n && r.quals[q] >= o.min_baseq;
-    };
-    walk([&](aligned_read const & r, std::size_t i, std::size_t q) {
-        if (usable(r, q))
-            ++c.offset[i + 1];
-        else if (r.quals[q] != 0)
-            ++c.low_quality[i];
+    // Run by run, in tight loops over a read's aligned bases: count, then fill. Everything a loop reads is in a
+    // local first; the stores (bytes among them) would otherwise make the compiler reload it every base.
+    auto const min_baseq = o.min_baseq;
+    detail::for_each_aligned_run(reads, beg, end, [&](aligned_read const & r, std::size_t i, std::size_t q, std::size_t len) {
+        std::uint8_t const * const bases = r.bases.data() + q;
+        std::uint8_t const * const quals = r.quals.data() + q;
+        std::uint32_t * const counts = c.offset.data() + i + 1;
+        std::uint32_t * const low = c.low_quality.data() + i;
+        auto const min_q = min_baseq;
+        for (std::size_t k = 0; k < len; ++k)
+        {
+            bool const usable = bases[k] < hmm_n && quals[k] >= min_q;
+            counts[k] += usable ? 1u : 0u;
+            low[k] += !usable && quals[k] != 0 ? 1u : 0u;
+        }
     });
     for (std::size_t i = 0; i < n; ++i)
         c.offset[i + 1] = std::min<std::uint32_t>(c.offset[i + 1], static_cast<std::uint32_t>(o.max_depth));
@@ -232,13 +250,30 @@ inline void build_columns(std::vector<aligned_read> const & reads, std::int64_t 
     }
     c.obs.resize(c.offset[n]);
     std::vector<std::uint32_t> used(n, 0);
-    walk([&](aligned_read const & r, std::size_t i, std::size_t q) {
-        if (!usable(r, q) || used[i] >= fill[i])
-            return;
-        auto qual = std::min<std::uint8_t>(r.quals[q], r.mapq);
-        if (std::int64_t const p = beg + static_cast<std::int64_t>(i); p >= r.uncertain_beg && p < r.uncertain_end)
-            qual = std::min(qual, uncertain_cap);
-        c.obs[c.offset[i] + used[i]++] = {r.bases[q], qual, r.reverse, r.mapq};
+    detail::for_each_aligned_run(reads, beg, end, [&](aligned_read const & r, std::size_t i, std::size_t q, std::size_t len) {
+        // The bases of this run inside the read's uncertain span: [u0, u1).
+        std::int64_t const p0 = beg + static_cast<std::int64_t>(i);
+        std::size_t const u0 = static_cast<std::size_t>(std::clamp<std::int64_t>(r.uncertain_beg - p0, 0, static_cast<std::int64_t>(len)));
+        std::size_t const u1 = static_cast<std::size_t>(std::clamp<std::int64_t>(r.uncertain_end - p0, 0, static_cast<std::int64_t>(len)));
+        std::uint8_t const * const bases = r.bases.data() + q;
+        std::uint8_t const * const quals = r.quals.data() + q;
+        std::uint32_t const * const offsets = c.offset.data() + i;
+        std::uint32_t const * const room = fill.data() + i;
+        std::uint32_t * const taken = used.data() + i;
+        base_observation * const obs = c.obs.data();
+        auto const min_q = min_baseq;
+        std::uint8_t const mapq = r.mapq, cap = uncertain_cap;
+        bool const reverse = r.reverse;
+        for (std::size_t k = 0; k < len; ++k)
+        {
+            std::uint8_t const base = bases[k], bq = quals[k];
+            if (!(base < hmm_n && bq >= min_q) || taken[k] >= room[k])
+                continue;
+            std::uint8_t qual = std::min(bq, mapq);
+            if (k >= u0 && k < u1)
+                qual = std::min(qual, cap);
+            obs[offsets[k] + taken[k]++] = {base, qual, reverse, mapq};
+        }
     });
 }
 
