@@ -212,6 +212,82 @@ void decompress_zlib(benchmark::State & state)
     });
 }
 
+// The input as one gzip member (zlib, level 6: what gzip makes).
+std::string const & gzip_member()
+{
+    static std::string const z = [] {
+        std::string out(compressBound(static_cast<uLong>(input().size())) + 64, '\0');
+        z_stream zs{};
+        deflateInit2(&zs, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY);
+        zs.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(input().data()));
+        zs.avail_in = static_cast<uInt>(input().size());
+        zs.next_out = reinterpret_cast<Bytef *>(out.data());
+        zs.avail_out = static_cast<uInt>(out.size());
+        deflate(&zs, Z_FINISH);
+        out.resize(zs.total_out);
+        deflateEnd(&zs);
+        return out;
+    }();
+    return z;
+}
+
+constexpr std::size_t stream_chunk = std::size_t{1} << 20;
+
+void gzip_inflate_wgskit(benchmark::State & state)
+{
+    std::string out(stream_chunk, '\0');
+    auto const & z = gzip_member();
+    for (auto _ : state)
+    {
+        codec::gzip::member_inflater inflater;
+        std::size_t at = 0, total = 0;
+        bool ended = false;
+        while (!ended)
+        {
+            auto const step = inflater.inflate(reinterpret_cast<std::uint8_t const *>(z.data()) + at,
+                                               std::min(stream_chunk, z.size() - at),
+                                               reinterpret_cast<std::uint8_t *>(out.data()), out.size());
+            if (step.error != 0 || (step.consumed == 0 && step.produced == 0 && !step.member_end))
+            {
+                state.SkipWithError("inflate failed");
+                break;
+            }
+            at += step.consumed, total += step.produced, ended = step.member_end;
+        }
+        if (total != input().size())
+            state.SkipWithError("wrong size");
+    }
+    state.counters["MBps"] = bench::rate(static_cast<double>(input().size()), 6);
+}
+
+void gzip_inflate_zlib(benchmark::State & state)
+{
+    std::string out(stream_chunk, '\0');
+    auto const & z = gzip_member();
+    for (auto _ : state)
+    {
+        z_stream zs{};
+        inflateInit2(&zs, 15 + 16);
+        std::size_t at = 0, total = 0;
+        int r = Z_OK;
+        while (r == Z_OK)
+        {
+            std::size_t const n = std::min(stream_chunk, z.size() - at);
+            zs.next_in = reinterpret_cast<Bytef *>(const_cast<char *>(z.data() + at));
+            zs.avail_in = static_cast<uInt>(n);
+            zs.next_out = reinterpret_cast<Bytef *>(out.data());
+            zs.avail_out = static_cast<uInt>(out.size());
+            r = inflate(&zs, Z_NO_FLUSH);
+            at += n - zs.avail_in;
+            total += out.size() - zs.avail_out;
+        }
+        inflateEnd(&zs);
+        if (r != Z_STREAM_END || total != input().size())
+            state.SkipWithError("inflate failed");
+    }
+    state.counters["MBps"] = bench::rate(static_cast<double>(input().size()), 6);
+}
+
 BENCHMARK_CAPTURE(compress_wgskit, wgskit, 0)->Name("codec/bgzf_compress/wgskit")->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK_CAPTURE(compress_wgskit, threads2, 2)->Name("codec/bgzf_compress/wgskit_threads2")->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(compress_libdeflate)->Name("codec/bgzf_compress/libdeflate_single")->Unit(benchmark::kMillisecond)->UseRealTime();
@@ -220,6 +296,8 @@ BENCHMARK_CAPTURE(decompress_wgskit, wgskit, 0)->Name("codec/bgzf_decompress/wgs
 BENCHMARK_CAPTURE(decompress_wgskit, threads2, 2)->Name("codec/bgzf_decompress/wgskit_threads2")->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(decompress_libdeflate)->Name("codec/bgzf_decompress/libdeflate_single")->Unit(benchmark::kMillisecond)->UseRealTime();
 BENCHMARK(decompress_zlib)->Name("codec/bgzf_decompress/zlib")->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(gzip_inflate_wgskit)->Name("codec/gzip_inflate/wgskit")->Unit(benchmark::kMillisecond)->UseRealTime();
+BENCHMARK(gzip_inflate_zlib)->Name("codec/gzip_inflate/zlib")->Unit(benchmark::kMillisecond)->UseRealTime();
 
 } // namespace
 
