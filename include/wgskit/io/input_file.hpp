@@ -1,6 +1,7 @@
 // Sequential byte input from a file or stdin ("-"), transparently decompressing gzip (also multi-member gzip and
-// BGZF: its blocks through libdeflate, other members through ISA-L's streaming inflate). Compressed input is inflated on a background
-// thread into a small ring of large buffers, so that the caller's parsing overlaps decompression.
+// BGZF: its blocks through libdeflate, other members through ISA-L's streaming inflate). Compressed input is
+// inflated on a background thread into a small ring of large buffers, so that the caller's parsing overlaps
+// decompression.
 #pragma once
 
 #include <wgskit/core/platform.hpp>
@@ -23,6 +24,7 @@
 
 #include <fcntl.h>
 #include <unistd.h>
+
 #include <wgskit/codec/bgzf/detail/block.hpp>
 #include <wgskit/codec/gzip/member_inflater.hpp>
 #include <wgskit/core/exception.hpp>
@@ -293,20 +295,21 @@ private:
                 in_member = true;
                 member_offset = offset_of(next);
             }
-            if (avail == 0)
-            {
+            if (avail == 0 && !eof)
                 refill();
-                if (eof)
-                    throw parse_error{path_, 0,
-                                      "truncated gzip stream (the member at compressed offset " +
-                                          std::to_string(member_offset) + " ends early)"};
-            }
+            // At the end of the input the inflater may still hold output of the member (ISA-L buffers input
+            // bits and output that did not fit): it is called again, and only a call without progress means the
+            // member is cut short.
             auto const step = inflater.inflate(next, avail, reinterpret_cast<std::uint8_t *>(out->data.get()) + out->size,
                                                buffer_size - out->size);
             if (step.error != 0)
                 throw parse_error{path_, 0,
                                   std::string{"corrupt gzip data: "} + codec::gzip::describe(step.error) +
                                       " (the member at compressed offset " + std::to_string(member_offset) + ")"};
+            if (avail == 0 && eof && step.produced == 0 && !step.member_end)
+                throw parse_error{path_, 0,
+                                  "truncated gzip stream (the member at compressed offset " +
+                                      std::to_string(member_offset) + " ends early)"};
             next += step.consumed;
             avail -= step.consumed;
             out->size += step.produced;

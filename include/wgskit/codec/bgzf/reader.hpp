@@ -384,9 +384,9 @@ private:
                 member_offset_ = source_.offset();
             }
             std::size_t const have = source_.ensure(std::min<std::size_t>(detail::block_source::buffer_size, 1 << 16));
-            if (have == 0)
-                throw parse_error{path(), member_ + 1,
-                                  "truncated gzip member starting at byte offset " + std::to_string(member_offset_)};
+            // With no input left the inflater may still hold some of the member's output (ISA-L buffers input
+            // bits and output that did not fit); only a call that then makes no progress means the member is cut
+            // short.
             auto const step = inflater_->inflate(reinterpret_cast<std::uint8_t const *>(source_.data()), have,
                                                  reinterpret_cast<std::uint8_t *>(data_.data()) + filled,
                                                  data_.size() - filled);
@@ -394,6 +394,9 @@ private:
                 throw parse_error{path(), member_ + 1,
                                   std::string{"corrupt gzip member ("} + gzip::describe(step.error) +
                                       ") starting at byte offset " + std::to_string(member_offset_)};
+            if (have == 0 && step.produced == 0 && !step.member_end)
+                throw parse_error{path(), member_ + 1,
+                                  "truncated gzip member starting at byte offset " + std::to_string(member_offset_)};
             source_.consume(step.consumed);
             filled += step.produced;
             member_done_ = step.member_end;
