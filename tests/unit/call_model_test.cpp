@@ -84,6 +84,22 @@ TEST_CASE("call: priors, PL, GQ and QUAL", "[call]")
     CHECK(rgl[1] == Approx(std::log10(0.5 * 1e-5 + 0.5)));
 }
 
+TEST_CASE("call: read bases decoded two a byte from BAM's 4-bit codes, odd lengths and ambiguity codes", "[call]")
+{
+    for (std::string const seq : {"ACGTNRYA", "ACGTN", "T", "GATTACAMKW"})
+    {
+        std::vector<bam::record> recs;
+        recs.push_back(make_read("r", 100, {M(static_cast<std::uint32_t>(seq.size()))}, seq, 0, 60, 30));
+        auto reads = prepare_reads(recs, {});
+        REQUIRE(reads.size() == 1);
+        REQUIRE(reads[0].bases.size() == seq.size());
+        for (std::size_t i = 0; i < seq.size(); ++i)
+            CHECK(reads[0].bases[i] == hmm_code(seq[i]));
+        CHECK(reads[0].quals == std::vector<std::uint8_t>(seq.size(), 30));
+        CHECK(recs[0].packed_sequence().size() == (seq.size() + 1) / 2);
+    }
+}
+
 TEST_CASE("call: read filters, base quality capped by MAPQ, overlapping mates counted once", "[call]")
 {
     std::string seq(50, 'A');

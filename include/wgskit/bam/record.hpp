@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <cstring>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <type_traits>
@@ -214,6 +215,11 @@ public:
         return i % 2 == 0 ? b >> 4 : b & 0xf;
     }
     char base(std::size_t i) const noexcept { return seq_letters[base_code(i)]; }
+    //! SEQ as stored: 4-bit codes (indexes of seq_letters), two a byte, the first base in the high nibble.
+    std::span<std::uint8_t const> packed_sequence() const noexcept
+    {
+        return {reinterpret_cast<std::uint8_t const *>(data_.data()) + seq_offset(), (l_seq_ + 1) / 2};
+    }
     std::string sequence() const
     {
         std::string s(l_seq_, 'N');

@@ -44,7 +44,7 @@ private:
 };
 
 //! Base code for the HMM (A C G T -> 0..3, anything else 4).
-inline std::uint8_t hmm_code(char c) noexcept
+inline constexpr std::uint8_t hmm_code(char c) noexcept
 {
     switch (c)
     {

@@ -10,6 +10,7 @@
 #pragma once
 
 #include <algorithm>
+#include <array>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -52,6 +53,14 @@ inline bool passes_read_filters(bam::record const & r, pileup_options const & o)
 
 namespace detail
 {
+//! HMM base code (hmm_code) of each BAM 4-bit base code (an index of bam::seq_letters "=ACMGRSVTWYHKDBN").
+inline constexpr auto hmm_of_bam_code = [] {
+    std::array<std::uint8_t, 16> t{};
+    for (std::size_t c = 0; c < t.size(); ++c)
+        t[c] = hmm_code(bam::seq_letters[c]);
+    return t;
+}();
+
 //! For each reference position of [r.pos, r.end) the query index aligned there (-1: deletion or skip).
 inline void reference_to_query(aligned_read const & r, std::vector<std::int32_t> & out)
 {
@@ -94,16 +103,24 @@ inline std::vector<aligned_read> prepare_reads(std::vector<bam::record> const & 
         r.mapq = rec.mapq();
         r.reverse = rec.has_flag(bam::flag::reverse);
         r.cigar = rec.cigar();
-        std::uint32_t n = rec.seq_length();
+        std::uint32_t const n = rec.seq_length();
+        // Two bases a byte, straight from BAM's 4-bit codes.
         r.bases.resize(n);
-        r.quals.resize(n);
-        std::string_view q = rec.qualities();
-        bool has_q = rec.has_qualities();
-        for (std::uint32_t i = 0; i < n; ++i)
+        auto const packed = rec.packed_sequence();
+        for (std::uint32_t i = 0; i + 1 < n; i += 2)
         {
-            r.bases[i] = hmm_code(rec.base(i));
-            r.quals[i] = has_q ? static_cast<std::uint8_t>(q[i]) : 30;
+            r.bases[i] = detail::hmm_of_bam_code[packed[i / 2] >> 4];
+            r.bases[i + 1] = detail::hmm_of_bam_code[packed[i / 2] & 15u];
         }
+        if (n % 2 != 0)
+            r.bases[n - 1] = detail::hmm_of_bam_code[packed[n / 2] >> 4];
+        if (rec.has_qualities())
+        {
+            std::string_view const q = rec.qualities();
+            r.quals.assign(q.begin(), q.end());
+        }
+        else
+            r.quals.assign(n, 30);
         std::size_t idx = reads.size();
         reads.push_back(std::move(r));
         // Overlapping mates: both mapped here, the mate starts inside this read or this read inside the mate.
