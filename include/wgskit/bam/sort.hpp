@@ -2,9 +2,9 @@
 // then position, then reverse-strand after forward; ties keep their input order (stable, as samtools sort).
 // Records are held in memory in their BAM encoding, packed into large chunks (no allocation per record), up to a
 // byte budget that counts everything the sorter holds: the chunks' capacity, and per record its 16-byte sort key
-// and the radix sort's scratch copy. A full buffer is radix-sorted by packed keys and spilled as a sorted run (the BAM records,
-// zstd level 1, compressed on the worker threads) beside the output; finish() merges the runs and the last buffer
-// k-way into the downstream sink.
+// and the radix sort's scratch copy. A full buffer is radix-sorted by packed keys and spilled as a sorted run
+// (the BAM records, zstd level 1, compressed on the worker threads) beside the output; finish() merges the runs
+// and the last buffer k-way into the downstream sink.
 // Temporary files are removed on success, on an exception, in the destructor and on SIGINT/SIGTERM/SIGHUP.
 #pragma once
 

@@ -270,8 +270,10 @@ inline void build_columns(std::vector<aligned_read> const & reads, std::int64_t 
     detail::for_each_aligned_run(reads, beg, end, [&](aligned_read const & r, std::size_t i, std::size_t q, std::size_t len) {
         // The bases of this run inside the read's uncertain span: [u0, u1).
         std::int64_t const p0 = beg + static_cast<std::int64_t>(i);
-        std::size_t const u0 = static_cast<std::size_t>(std::clamp<std::int64_t>(r.uncertain_beg - p0, 0, static_cast<std::int64_t>(len)));
-        std::size_t const u1 = static_cast<std::size_t>(std::clamp<std::int64_t>(r.uncertain_end - p0, 0, static_cast<std::int64_t>(len)));
+        auto const in_run = [&](std::int64_t p) {
+            return static_cast<std::size_t>(std::clamp<std::int64_t>(p - p0, 0, static_cast<std::int64_t>(len)));
+        };
+        std::size_t const u0 = in_run(r.uncertain_beg), u1 = in_run(r.uncertain_end);
         std::uint8_t const * const bases = r.bases.data() + q;
         std::uint8_t const * const quals = r.quals.data() + q;
         std::uint32_t const * const offsets = c.offset.data() + i;
