@@ -4,6 +4,7 @@
 // fallback) on whole batches.
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <cstdint>
 #include <optional>
 #include <random>
@@ -11,6 +12,7 @@
 #include <vector>
 
 #include <wgskit/align/batch.hpp>
+#include <wgskit/align/pairwise.hpp>
 #include <wgskit/align/detail/inter_pair_kernel.hpp>
 
 #include "../support/align_pairs.hpp"
@@ -703,4 +705,161 @@ TEST_CASE("batch traceback in asymmetric bands: groups of lane count +-1", "[ker
                 }
             }
         });
+}
+
+TEST_CASE("extension pairs on or near their diagonal: the shortcut and the narrowed band equal the full DP",
+          "[kernel][align]")
+{
+    std::mt19937_64 rng{4242};
+    std::uniform_int_distribution<int> base(0, 3);
+    std::vector<code_pair> pairs;
+    std::vector<bool> bwa_diagonal; // provably the diagonal under bwa's scores (deficit < 7: one mismatch or N)
+    for (std::uint32_t m : {1u, 2u, 6u, 40u, 151u})
+    {
+        std::vector<std::uint8_t> t(m + 12);
+        for (auto & b : t)
+            b = static_cast<std::uint8_t>(base(rng));
+        std::vector<std::uint8_t> q(t.begin(), t.begin() + m);
+        pairs.push_back({q, t});
+        bwa_diagonal.push_back(true);
+        for (std::uint32_t at : {0u, m / 2, m > 3 ? m - 3 : 0u, m - 1})
+        {
+            auto q1 = q;
+            q1[at] = static_cast<std::uint8_t>((q1[at] + 1) % 4);
+            pairs.push_back({q1, t});
+            bwa_diagonal.push_back(true);
+            if (m > 1)
+            {
+                auto q2 = q1;
+                std::uint32_t const other = at == 0 ? m - 1 : 0;
+                q2[other] = static_cast<std::uint8_t>((q2[other] + 1) % 4);
+                pairs.push_back({q2, t}); // two mismatches: the DP decides
+                bwa_diagonal.push_back(false);
+            }
+            auto qn = q;
+            qn[at] = 4; // an N in the read costs 2 against a match
+            pairs.push_back({qn, t});
+            bwa_diagonal.push_back(true);
+        }
+        std::vector<std::uint8_t> short_target(t.begin(), t.begin() + m - 1); // target shorter than the query
+        pairs.push_back({q, short_target});
+        bwa_diagonal.push_back(false);
+    }
+    // A read whose end matches the target after a 1-base deletion: the DP finds the gap, the shortcut declines.
+    std::vector<std::uint8_t> t(80), q;
+    for (auto & b : t)
+        b = static_cast<std::uint8_t>(base(rng));
+    q.assign(t.begin(), t.begin() + 30);
+    q.insert(q.end(), t.begin() + 31, t.begin() + 71);
+    pairs.push_back({q, t});
+    bwa_diagonal.push_back(false);
+
+    // Read ends with up to six edits (mismatches, 1-3 base indels): the DP runs in the band their deficit needs.
+    std::size_t const hand_made = pairs.size();
+    std::uniform_int_distribution<int> kind(0, 2), indel(1, 3);
+    for (int r = 0; r < 600; ++r)
+    {
+        std::uint32_t const m = r % 3 == 0 ? 20 : r % 3 == 1 ? 70 : 150;
+        std::vector<std::uint8_t> target(m + 100);
+        for (auto & b : target)
+            b = static_cast<std::uint8_t>(base(rng));
+        std::vector<std::uint8_t> query(target.begin(), target.begin() + m);
+        for (int e = 0; e < r % 7; ++e)
+        {
+            std::size_t const at = std::uniform_int_distribution<std::size_t>(0, query.size() - 1)(rng);
+            int const len = indel(rng);
+            switch (kind(rng))
+            {
+                case 0: query[at] = static_cast<std::uint8_t>((query[at] + 1 + base(rng) % 3) % 4); break;
+                case 1: query.insert(query.begin() + static_cast<std::ptrdiff_t>(at), static_cast<std::size_t>(len), std::uint8_t{2}); break;
+                default: query.erase(query.begin() + static_cast<std::ptrdiff_t>(at),
+                                     query.begin() + static_cast<std::ptrdiff_t>(std::min(query.size(), at + len)));
+            }
+            if (query.empty())
+                query.push_back(0);
+        }
+        pairs.push_back({query, target});
+    }
+
+    std::vector<alignment_config> cs;
+    alignment_config c;
+    c.mode = alignment_mode::extension;
+    c.scoring = scoring_scheme::simple(1, -4, 6, 1, -1); // bwa mem
+    c.band = 100;
+    c.zdrop = 100;
+    c.clip_penalty = 5;
+    cs.push_back(c);
+    c.end_bonus = 5;
+    c.initial_score = 30;
+    c.extended_cigar = true;
+    cs.push_back(c);
+    c.zdrop = 2; // a mismatch stops the extension
+    c.band = -1;
+    cs.push_back(c);
+    c = {};
+    c.mode = alignment_mode::extension;
+    c.scoring = scoring_scheme::simple(1, -2, 5, 2, -1); // deficit 3 a mismatch: two allowed, Ns too
+    c.clip_penalty = 2;
+    cs.push_back(c);
+
+    std::vector<sequence_pair> sp;
+    for (auto const & p : pairs)
+        sp.push_back({p.query, p.target});
+    for (std::size_t ci = 0; ci < cs.size(); ++ci)
+    {
+        auto const & cfg = cs[ci];
+        std::size_t taken = 0;
+        for (std::size_t k = 0; k < pairs.size(); ++k)
+        {
+            auto const m = static_cast<std::uint32_t>(pairs[k].query.size());
+            auto const n = static_cast<std::uint32_t>(pairs[k].target.size());
+            bool const shortcut = detail::diagonal_extension(pairs[k].query.data(), m, pairs[k].target.data(), n, cfg)
+                                      .has_value();
+            taken += shortcut;
+            if (ci < 3 && k < hand_made)
+                CHECK(shortcut == bwa_diagonal[k]);
+            INFO("config " << ci << ", pair " << k);
+            auto const want = detail::align_scalar(pairs[k].query.data(), m, pairs[k].target.data(), n, cfg);
+            auto const want_score = detail::to_lane_score(
+                detail::score_scalar(pairs[k].query.data(), m, pairs[k].target.data(), n, cfg), cfg.mode).result;
+            CHECK(align::align(pairs[k].query, pairs[k].target, cfg) == want);
+            CHECK(align::score(pairs[k].query, pairs[k].target, cfg) == want_score);
+        }
+        CHECK(taken >= 20);
+        if (cfg.band == 100) // narrower bands for some of the others
+        {
+            std::size_t narrowed = 0;
+            for (std::size_t k = hand_made; k < pairs.size(); ++k)
+                narrowed += detail::diagonal_extension_band(pairs[k].query.data(),
+                                                            static_cast<std::uint32_t>(pairs[k].query.size()),
+                                                            pairs[k].target.data(),
+                                                            static_cast<std::uint32_t>(pairs[k].target.size()), cfg) < 30;
+            CHECK(narrowed >= 100);
+        }
+        if (ci == 2)
+            CHECK(std::count_if(pairs.begin(), pairs.end(), [&](code_pair const & p) {
+                      auto const o = detail::diagonal_extension(p.query.data(), static_cast<std::uint32_t>(p.query.size()),
+                                                                p.target.data(), static_cast<std::uint32_t>(p.target.size()),
+                                                                cfg);
+                      return o && o->zdropped;
+                  }) > 0);
+        for (simd::isa arch : simd::available_isas())
+        {
+            simd::scoped_isa force{arch};
+            batch_aligner aligner{cfg};
+            auto const & got = aligner.align(sp);
+            std::vector<alignment_result> aligned(got.begin(), got.end());
+            auto const & scored = aligner.score(sp);
+            for (std::size_t k = 0; k < pairs.size(); ++k)
+            {
+                auto const m = static_cast<std::uint32_t>(pairs[k].query.size());
+                auto const n = static_cast<std::uint32_t>(pairs[k].target.size());
+                INFO("arch " << simd::isa_name(arch) << ", config " << ci << ", pair " << k);
+                CHECK(aligned[k] == detail::align_scalar(pairs[k].query.data(), m, pairs[k].target.data(), n, cfg));
+                CHECK(scored[k] == detail::to_lane_score(detail::score_scalar(pairs[k].query.data(), m,
+                                                                              pairs[k].target.data(), n, cfg),
+                                                         cfg.mode).result);
+            }
+        }
+    }
 }

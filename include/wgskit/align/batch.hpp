@@ -7,8 +7,9 @@
 //
 // Pairs are sorted by length and cut into groups of one SIMD register's lanes. Local mode runs 8-bit lanes
 // first where allowed (eight_bit) and re-runs the lanes that saturated with 16 bits; every mode runs 16-bit
-// lanes where the score bound of the pair fits, and the 32-bit scalar reference otherwise. Scores are exactly
-// those of the scalar reference (detail/reference.hpp) in every case.
+// lanes where the score bound of the pair fits, and the 32-bit scalar reference otherwise. Extension pairs whose
+// diagonal provably wins (at most one mismatch with bwa's scores) skip the DP (detail/diagonal_extension.hpp).
+// Scores are exactly those of the scalar reference (detail/reference.hpp) in every case.
 #pragma once
 
 #include <algorithm>
@@ -22,6 +23,7 @@
 #include <vector>
 
 #include <wgskit/align/config.hpp>
+#include <wgskit/align/detail/diagonal_extension.hpp>
 #include <wgskit/align/detail/inter_pair_kernel.hpp>
 #include <wgskit/align/detail/traceback_band.hpp>
 #include <wgskit/align/pairwise.hpp>
@@ -119,13 +121,34 @@ private:
                               (config_.mode == alignment_mode::local || config_.mode == alignment_mode::global);
         pass16_.clear();
         try_band_.clear();
+        narrow_.clear();
+        bool const ext = config_.mode == alignment_mode::extension;
         for (std::size_t k : order_)
         {
             auto const & p = pairs[k];
-            auto const m = static_cast<std::uint32_t>(p.query.size()), n = static_cast<std::uint32_t>(p.target.size());
+            auto const m = static_cast<std::uint32_t>(p.query.size());
+            auto n = static_cast<std::uint32_t>(p.target.size());
+            std::int64_t band = 0;
+            if (ext)
+            {
+                if (auto const o = detail::diagonal_extension(p.query.data(), m, p.target.data(), n, config_))
+                {
+                    alignments_[k] = detail::diagonal_alignment(p.query.data(), m, p.target.data(), *o, config_);
+                    continue;
+                }
+                // Columns beyond the needed band are never computed: leave them out of the group's width too.
+                band = detail::diagonal_extension_band(p.query.data(), m, p.target.data(), n, config_);
+                if (band < detail::diagonal_band::unbounded)
+                    n = static_cast<std::uint32_t>(std::min<std::int64_t>(n, std::int64_t{m} + band));
+            }
             if (simd_ok_ && m > 0 && n > 0 && detail::fits_16bit(config_, m, n) &&
                 (std::size_t{m} + 1) * detail::packed_width(n) * lanes * sizeof(std::int16_t) <= max_direction_bytes)
-                (try_band && detail::band_may_pay(config_, m, n) ? try_band_ : pass16_).push_back(k);
+            {
+                if (ext)
+                    narrow_.push_back({k, band, n});
+                else
+                    (try_band && detail::band_may_pay(config_, m, n) ? try_band_ : pass16_).push_back(k);
+            }
             else
                 alignments_[k] = detail::align_scalar(p.query.data(), m, p.target.data(), n, config_);
         }
@@ -139,19 +162,50 @@ private:
         {
             std::size_t const count = std::min(lanes, pass16_.size() - g);
             auto const [max_m, max_n] = fill_group(pairs, std::span<std::size_t const>{pass16_}.subspan(g, count));
-            std::int16_t * dirs = directions(max_m, max_n, lanes);
-            void * ws = workspace(kernel.workspace_bytes(16, max_m, max_n));
-            kernel.directions(lane_pairs_.data(), count, config_, detail::diagonals_of(config_), ws, dirs,
-                              lane_out_.data());
+            std::copy_n(pass16_.begin() + static_cast<std::ptrdiff_t>(g), count, lane_index_.begin());
+            trace_group(kernel, count, max_m, max_n, detail::diagonals_of(config_));
+        }
+        // Extension pairs: groups of similar bands, each computing its widest lane's band only.
+        std::stable_sort(narrow_.begin(), narrow_.end(), [](narrowed_pair const & a, narrowed_pair const & b) {
+            return a.band > b.band;
+        });
+        for (std::size_t g = 0; g < narrow_.size(); g += lanes)
+        {
+            std::size_t const count = std::min(lanes, narrow_.size() - g);
+            std::size_t max_m = 0, max_n = 0;
             for (std::size_t l = 0; l < count; ++l)
             {
-                lane_index_[l] = pass16_[g + l];
-                lane_offset_[l] = {0, 0};
-                alignments_[pass16_[g + l]] = detail::start_alignment(detail::to_outcome(lane_out_[l].result),
-                                                                      lane_pairs_[l].query_length, config_);
+                auto const & x = narrow_[g + l];
+                auto const & q = pairs[x.index].query;
+                lane_pairs_[l] = {q.data(), static_cast<std::uint32_t>(q.size()), pairs[x.index].target.data(),
+                                  x.target_length};
+                lane_index_[l] = x.index;
+                max_m = std::max(max_m, q.size());
+                max_n = std::max<std::size_t>(max_n, x.target_length);
             }
-            walk_group(dirs, detail::packed_width(max_n), lanes, count);
+            std::int64_t const band = narrow_[g].band; // the group's widest
+            trace_group(kernel, count, max_m, max_n,
+                        band < detail::diagonal_band::unbounded ? detail::diagonal_band{-band, band}
+                                                                 : detail::diagonal_band{});
         }
+    }
+
+    //! The full traceback of one group of lane_pairs_ (results to alignments_[lane_index_[l]]) in the given band.
+    template <class Kernel>
+    void trace_group(Kernel kernel, std::size_t count, std::size_t max_m, std::size_t max_n,
+                     detail::diagonal_band const & band)
+    {
+        std::size_t const lanes = kernel.lanes(16);
+        std::int16_t * dirs = directions(max_m, max_n, lanes);
+        void * ws = workspace(kernel.workspace_bytes(16, max_m, max_n));
+        kernel.directions(lane_pairs_.data(), count, config_, band, ws, dirs, lane_out_.data());
+        for (std::size_t l = 0; l < count; ++l)
+        {
+            lane_offset_[l] = {0, 0};
+            alignments_[lane_index_[l]] = detail::start_alignment(detail::to_outcome(lane_out_[l].result),
+                                                                  lane_pairs_[l].query_length, config_);
+        }
+        walk_group(dirs, detail::packed_width(max_n), lanes, count);
     }
 
     //! Local and global pairs: the directions inside each pair's band only (detail/traceback_band.hpp). Global
@@ -356,7 +410,9 @@ private:
         {
             auto const m = static_cast<std::uint32_t>(pairs[k].query.size());
             auto const n = static_cast<std::uint32_t>(pairs[k].target.size());
-            if (!simd_ok_ || m == 0 || n == 0)
+            if (auto const o = detail::diagonal_extension(pairs[k].query.data(), m, pairs[k].target.data(), n, config_))
+                results_[k] = detail::to_lane_score(*o, config_.mode).result;
+            else if (!simd_ok_ || m == 0 || n == 0)
                 scalar_.push_back(k);
             else if (local && eight_bit_ != eight_bit_policy::never &&
                      (eight_bit_ == eight_bit_policy::try_first ||
@@ -425,6 +481,13 @@ private:
     };
     static constexpr std::size_t no_lane = ~std::size_t{0};
     std::vector<banded_pair> bands_;
+    struct narrowed_pair
+    {
+        std::size_t index;
+        std::int64_t band;          //!< diagonals each side (detail::diagonal_extension_band)
+        std::uint32_t target_length; //!< the target up to the band's last column
+    };
+    std::vector<narrowed_pair> narrow_;
     std::vector<batch_score> ends_;
     std::vector<std::size_t> lane_index_;
     std::vector<std::array<std::uint32_t, 2>> lane_offset_;

@@ -11,6 +11,7 @@
 #include <vector>
 
 #include <wgskit/align/config.hpp>
+#include <wgskit/align/detail/diagonal_extension.hpp>
 #include <wgskit/align/detail/diagonal_kernel.hpp>
 #include <wgskit/align/detail/local_diagonal_kernel.hpp>
 #include <wgskit/align/detail/reference.hpp>
@@ -70,6 +71,8 @@ public:
     {
         validate(query, target);
         auto const m = static_cast<std::uint32_t>(query.size()), n = static_cast<std::uint32_t>(target.size());
+        if (auto const o = detail::diagonal_extension(query.data(), m, target.data(), n, config_))
+            return detail::to_lane_score(*o, config_.mode).result;
         if (diagonal(m, n))
         {
             detail::dp_outcome const o = simd::dispatch<detail::diagonal_kernel>([&](auto kernel) {
@@ -106,6 +109,8 @@ public:
     {
         validate(query, target);
         auto const m = static_cast<std::uint32_t>(query.size()), n = static_cast<std::uint32_t>(target.size());
+        if (auto const o = detail::diagonal_extension(query.data(), m, target.data(), n, config_))
+            return detail::diagonal_alignment(query.data(), m, target.data(), *o, config_);
         bool const local = local_diagonal(m, n);
         if (!diagonal(m, n) && !local)
             return detail::align_scalar(query.data(), m, target.data(), n, config_);
