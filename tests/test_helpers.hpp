@@ -1,9 +1,10 @@
-// Helpers shared by the test files: a temporary folder removed at the end of the test, whole-file writes.
+// Helpers shared by the test files: a temporary folder removed at the end of the test, whole-file reads and writes.
 #pragma once
 
 #include <atomic>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <string>
 
 #include <unistd.h>
@@ -35,6 +36,12 @@ inline void write_file(std::string const & path, std::string const & text)
 {
     std::ofstream out{path, std::ios::binary};
     out << text;
+}
+
+inline std::string read_file(std::string const & path)
+{
+    std::ifstream in{path, std::ios::binary};
+    return {std::istreambuf_iterator<char>{in}, {}};
 }
 
 } // namespace wgskit::test

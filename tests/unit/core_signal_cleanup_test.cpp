@@ -6,12 +6,15 @@
 #include <filesystem>
 #include <string>
 
+#include <fcntl.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <wgskit/core/atomic_file.hpp>
+#include <wgskit/core/mapping_guard.hpp>
 #include <wgskit/core/signal_cleanup.hpp>
+#include <wgskit/io/mapped_file.hpp>
 
 #include "../test_helpers.hpp"
 
@@ -26,9 +29,10 @@ int in_child(Body body)
     REQUIRE(pid >= 0);
     if (pid == 0)
     {
-        for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGXFSZ})
+        for (int sig : {SIGINT, SIGTERM, SIGHUP, SIGXFSZ, SIGBUS})
             ::signal(sig, SIG_DFL);
         wgskit::detail::install_cleanup_handlers_once();
+        wgskit::detail::install_mapping_handler_once();
         int code = 0;
         try
         {
@@ -121,4 +125,39 @@ TEST_CASE("signal_cleanup: released slots are reused; moves keep one registratio
     for (auto const & s : wgskit::detail::cleanup_slots)
         after += s.state.load() != wgskit::detail::cleanup_slot::free;
     CHECK(after == before);
+}
+
+TEST_CASE("mapping_guard: a mapped file truncated while it is read gives an error naming it, not SIGBUS", "[core]")
+{
+    wgskit::test::temp_dir tmp{"wgskit_sigbus"};
+    std::string const input = tmp.file("reads.fq");
+    std::string const target = tmp.file("out.wfq");
+    std::string const log = tmp.file("stderr.txt");
+    wgskit::test::write_file(input, std::string(3 * 4096, 'A'));
+    int const status = in_child([&] {
+        int const fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+        ::dup2(fd, STDERR_FILENO);
+        wgskit::atomic_output_file out{target};
+        out.write("half of a file");
+        wgskit::io::mapped_file const f{input};
+        std::filesystem::resize_file(input, 100); // another process cuts the file
+        volatile std::uint8_t const b = f.bytes()[2 * 4096]; // a page past the new end
+        return b == 'A' ? 0 : 2;                            // not reached
+    });
+    CHECK(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 1);
+    CHECK(wgskit::test::read_file(log) ==
+          "wgskit: error: " + input + ": the file became shorter while it was being read (truncated or rewritten by "
+                                      "another process?)\n");
+    CHECK_FALSE(std::filesystem::exists(target));
+    CHECK(std::distance(std::filesystem::directory_iterator{tmp.path}, {}) == 2); // the input and the log
+
+    // A SIGBUS that is not a guarded page keeps its default action.
+    int const other = in_child([&] {
+        wgskit::io::mapped_file const f{input};
+        ::raise(SIGBUS);
+        return f.bytes().empty() ? 3 : 0;
+    });
+    CHECK(WIFSIGNALED(other));
+    CHECK(WTERMSIG(other) == SIGBUS);
 }

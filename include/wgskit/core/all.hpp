@@ -5,4 +5,6 @@
 #include <wgskit/core/batch_pipeline.hpp>
 #include <wgskit/core/exception.hpp>
 #include <wgskit/core/huge_pages.hpp>
+#include <wgskit/core/mapping_guard.hpp>
 #include <wgskit/core/platform.hpp>
+#include <wgskit/core/signal_cleanup.hpp>

@@ -37,6 +37,62 @@ struct cleanup_slot
 inline constexpr std::size_t cleanup_slot_count = 1024; // 4 MiB of zero pages until used
 inline cleanup_slot cleanup_slots[cleanup_slot_count];
 
+//! A claimed slot of a table that a signal handler reads (a type with state free/claimed/armed and a path):
+//! claim() finds a free one, fill() writes it while claimed, arm() shows it to the handler; the destructor and
+//! release() give it back. Moves only.
+template <typename Slot>
+class slot_handle
+{
+public:
+    slot_handle() = default;
+    template <std::size_t N>
+    static slot_handle claim(Slot (&table)[N], std::string const & path) noexcept
+    {
+        slot_handle h;
+        if (path.empty() || path.size() >= sizeof(Slot::path))
+            return h;
+        for (auto & s : table)
+        {
+            int expected = Slot::free;
+            if (s.state.compare_exchange_strong(expected, Slot::claimed, std::memory_order_acquire))
+            {
+                std::memcpy(s.path, path.c_str(), path.size() + 1);
+                h.slot_ = &s;
+                return h;
+            }
+        }
+        return h;
+    }
+    slot_handle(slot_handle && o) noexcept : slot_{std::exchange(o.slot_, nullptr)} {}
+    slot_handle & operator=(slot_handle && o) noexcept
+    {
+        if (this != &o)
+        {
+            release();
+            slot_ = std::exchange(o.slot_, nullptr);
+        }
+        return *this;
+    }
+    slot_handle(slot_handle const &) = delete;
+    slot_handle & operator=(slot_handle const &) = delete;
+    ~slot_handle() { release(); }
+
+    Slot * get() const noexcept { return slot_; }
+    void arm() noexcept
+    {
+        if (slot_ != nullptr)
+            slot_->state.store(Slot::armed, std::memory_order_release);
+    }
+    void release() noexcept
+    {
+        if (slot_ != nullptr)
+            std::exchange(slot_, nullptr)->state.store(Slot::free, std::memory_order_release);
+    }
+
+private:
+    Slot * slot_ = nullptr;
+};
+
 //! Async-signal-safe: files first, then folders (which must be empty to go).
 inline void remove_registered_paths() noexcept
 {
@@ -98,47 +154,20 @@ public:
     explicit signal_cleanup(std::string const & path, kind k = kind::file)
     {
         install_signal_cleanup();
-        if (path.empty() || path.size() >= sizeof(detail::cleanup_slot::path))
-            return;
-        for (auto & s : detail::cleanup_slots)
-        {
-            int expected = detail::cleanup_slot::free;
-            if (!s.state.compare_exchange_strong(expected, detail::cleanup_slot::claimed, std::memory_order_acquire))
-                continue;
-            std::memcpy(s.path, path.c_str(), path.size() + 1);
-            s.directory = k == kind::directory;
-            s.state.store(detail::cleanup_slot::armed, std::memory_order_release);
-            slot_ = &s;
-            return;
-        }
+        slot_ = detail::slot_handle<detail::cleanup_slot>::claim(detail::cleanup_slots, path);
+        if (auto * s = slot_.get())
+            s->directory = k == kind::directory;
+        slot_.arm();
     }
-
-    signal_cleanup(signal_cleanup && o) noexcept : slot_{std::exchange(o.slot_, nullptr)} {}
-    signal_cleanup & operator=(signal_cleanup && o) noexcept
-    {
-        if (this != &o)
-        {
-            release();
-            slot_ = std::exchange(o.slot_, nullptr);
-        }
-        return *this;
-    }
-    signal_cleanup(signal_cleanup const &) = delete;
-    signal_cleanup & operator=(signal_cleanup const &) = delete;
-    ~signal_cleanup() { release(); }
 
     //! Whether the path is in the table.
-    bool registered() const noexcept { return slot_ != nullptr; }
+    bool registered() const noexcept { return slot_.get() != nullptr; }
 
     //! Forgets the path (it was renamed into place or removed by its owner).
-    void release() noexcept
-    {
-        if (slot_ != nullptr)
-            std::exchange(slot_, nullptr)->state.store(detail::cleanup_slot::free, std::memory_order_release);
-    }
+    void release() noexcept { slot_.release(); }
 
 private:
-    detail::cleanup_slot * slot_ = nullptr;
+    detail::slot_handle<detail::cleanup_slot> slot_;
 };
 
 } // namespace wgskit

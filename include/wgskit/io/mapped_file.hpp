@@ -1,5 +1,6 @@
 // A whole regular file mapped read-only: the FASTQ codec reads .wfq archives through it, and parses plain FASTQ
-// in place (no copy into buffers of its own).
+// in place (no copy into buffers of its own). A file that shrinks while mapped gives an error naming it
+// (core/mapping_guard.hpp) instead of SIGBUS.
 #pragma once
 
 #include <cerrno>
@@ -15,6 +16,7 @@
 #include <unistd.h>
 
 #include <wgskit/core/exception.hpp>
+#include <wgskit/core/mapping_guard.hpp>
 
 namespace wgskit::io
 {
@@ -45,6 +47,7 @@ public:
                 throw io_error{path, std::string{"cannot map: "} + std::strerror(errno)};
             }
             data_ = static_cast<std::uint8_t const *>(p);
+            guard_ = mapping_guard{path, p, size_};
         }
         ::close(fd);
     }
@@ -52,6 +55,7 @@ public:
     mapped_file & operator=(mapped_file const &) = delete;
     ~mapped_file()
     {
+        guard_.release();
         if (data_)
             ::munmap(const_cast<std::uint8_t *>(data_), size_);
     }
@@ -78,6 +82,7 @@ public:
 private:
     std::uint8_t const * data_{nullptr};
     std::size_t size_{0};
+    mapping_guard guard_; // a file truncated under the mapping ends the run with an error, not SIGBUS
 };
 
 } // namespace wgskit::io

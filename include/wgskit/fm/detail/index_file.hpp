@@ -28,6 +28,7 @@
 #include <wgskit/core/atomic_file.hpp>
 #include <wgskit/core/exception.hpp>
 #include <wgskit/core/huge_pages.hpp>
+#include <wgskit/core/mapping_guard.hpp>
 
 namespace wgskit::fm::detail
 {
@@ -124,6 +125,7 @@ public:
     image_storage & operator=(image_storage const &) = delete;
     ~image_storage()
     {
+        guard_.release();
         if (mapped_)
             ::munmap(const_cast<std::byte *>(data_), mapping_bytes_);
         else if (data_ != nullptr)
@@ -157,6 +159,7 @@ public:
             }
             s->data_ = static_cast<std::byte const *>(p);
             s->mapped_ = true;
+            s->guard_ = mapping_guard{path, p, s->size_};
         }
         ::close(fd);
         return s;
@@ -236,6 +239,7 @@ private:
     std::size_t size_ = 0;
     std::size_t mapping_bytes_ = 0; // what munmap releases: size_, or size_ rounded up to whole huge pages
     bool mapped_ = false;
+    mapping_guard guard_; // the file mapping (map()): an index truncated under it ends the run with an error
 };
 
 } // namespace wgskit::fm::detail

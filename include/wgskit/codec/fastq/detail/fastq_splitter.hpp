@@ -104,7 +104,7 @@ struct mate_block
 //! Cuts a FASTQ file into blocks of records. A plain file is parsed in place through a read-only mapping, and the
 //! blocks are views of it: no copy, and no fresh block buffers for the kernel to zero (on the Intel VM, system
 //! time 0.07-0.27 -> 0.01-0.08 s for 64.6 MB); gzip input and stdin are read through io::input_file into a
-//! buffer. (A plain file truncated by another process while it is being compressed ends the run with SIGBUS.)
+//! buffer. (A plain file truncated by another process while it is read ends the run with an error naming it.)
 class fastq_splitter
 {
 public:
