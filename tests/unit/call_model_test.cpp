@@ -303,11 +303,11 @@ TEST_CASE("call: reads ending next to an insertion they carry unaligned give no 
     for (std::int64_t start = 1182; start <= 1290; start += 4, ++n) // spanning, gap in the CIGAR
     {
         auto a = static_cast<std::uint32_t>(1300 - start);
-        recs.push_back(make_read("s" + std::to_string(n), start, {M(a), I(8), M(142 - a)},
+        recs.push_back(make_read(std::string{"s"}.append(std::to_string(n)), start, {M(a), I(8), M(142 - a)},
                                  hap.substr(static_cast<std::size_t>(start), 150)));
     }
     for (std::int64_t start = 1177; start < 1182; ++start, ++n) // ending at 1326, no gap: mismatches at 1318, 1322
-        recs.push_back(make_read("e" + std::to_string(n), start, {M(static_cast<std::uint32_t>(1326 - start))},
+        recs.push_back(make_read(std::string{"e"}.append(std::to_string(n)), start, {M(static_cast<std::uint32_t>(1326 - start))},
                                  hap.substr(static_cast<std::size_t>(start), static_cast<std::size_t>(1326 - start))));
     std::stable_sort(recs.begin(), recs.end(), [](auto const & a, auto const & b) { return a.pos() < b.pos(); });
     auto reads = prepare_reads(recs, {});
