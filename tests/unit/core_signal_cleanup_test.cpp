@@ -1,5 +1,6 @@
 // Interrupted writers: a process killed by SIGTERM/SIGINT while writing leaves no temporary behind and still dies
-// by the signal; paths released before the signal are left alone; ulimit -f gives an io_error, not SIGXFSZ.
+// by the signal; paths released before the signal are left alone; ulimit -f gives an io_error, not SIGXFSZ; a
+// mapped input truncated under the reader gives an error naming it, not SIGBUS.
 #include <catch2/catch.hpp>
 
 #include <csignal>
@@ -154,6 +155,8 @@ TEST_CASE("mapping_guard: a mapped file truncated while it is read gives an erro
 
     // A SIGBUS that is not a guarded page keeps its default action.
     int const other = in_child([&] {
+        struct ::rlimit const no_core{0, 0};
+        ::setrlimit(RLIMIT_CORE, &no_core);
         wgskit::io::mapped_file const f{input};
         ::raise(SIGBUS);
         return f.bytes().empty() ? 3 : 0;

@@ -8,8 +8,9 @@
 // Pairs are sorted by length and cut into groups of one SIMD register's lanes. Local mode runs 8-bit lanes
 // first where allowed (eight_bit) and re-runs the lanes that saturated with 16 bits; every mode runs 16-bit
 // lanes where the score bound of the pair fits, and the 32-bit scalar reference otherwise. Extension pairs whose
-// diagonal provably wins (at most one mismatch with bwa's scores) skip the DP (detail/diagonal_extension.hpp).
-// Scores are exactly those of the scalar reference (detail/reference.hpp) in every case.
+// diagonal provably wins (at most one mismatch with bwa's scores) skip the DP; in align(), the others run in the
+// band their diagonal's deficit needs, grouped by it (detail/diagonal_extension.hpp). Scores are exactly those
+// of the scalar reference (detail/reference.hpp) in every case.
 #pragma once
 
 #include <algorithm>

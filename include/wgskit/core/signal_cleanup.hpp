@@ -38,8 +38,8 @@ inline constexpr std::size_t cleanup_slot_count = 1024; // 4 MiB of zero pages u
 inline cleanup_slot cleanup_slots[cleanup_slot_count];
 
 //! A claimed slot of a table that a signal handler reads (a type with state free/claimed/armed and a path):
-//! claim() finds a free one, fill() writes it while claimed, arm() shows it to the handler; the destructor and
-//! release() give it back. Moves only.
+//! claim() finds a free one and copies the path in, the owner fills in its other fields (get()) while the handler
+//! still skips it, arm() shows it to the handler; the destructor and release() give it back. Moves only.
 template <typename Slot>
 class slot_handle
 {
