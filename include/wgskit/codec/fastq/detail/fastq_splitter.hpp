@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <cstring>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -108,18 +109,24 @@ struct mate_block
 class fastq_splitter
 {
 public:
-    explicit fastq_splitter(std::string path) :
-        map_{io::mapped_file::is_plain(path) ? std::make_unique<io::mapped_file>(path) : nullptr}, in_{std::move(path)}
+    explicit fastq_splitter(std::string path)
     {
-        if (map_)
+        if (io::mapped_file::is_plain(path))
         {
+            map_ = std::make_unique<io::mapped_file>(path);
+            path_ = std::move(path);
             data_ = reinterpret_cast<char const *>(map_->bytes().data());
             end_ = map_->bytes().size();
             eof_ = true;
         }
+        else
+        {
+            in_.emplace(std::move(path));
+            path_ = in_->path();
+        }
     }
 
-    std::string const & path() const noexcept { return in_.path(); }
+    std::string const & path() const noexcept { return path_; }
     std::uint64_t records_read() const noexcept { return records_; }
     //! True once the whole input (trailer included) has been returned.
     bool at_end() const noexcept { return done_; }
@@ -170,7 +177,7 @@ private:
         }
         if (buf_.size() < end_ + chunk)
             buf_.resize(std::max(buf_.size() * 2, end_ + chunk));
-        std::size_t const got = in_.read(buf_.data() + end_, chunk);
+        std::size_t const got = in_->read(buf_.data() + end_, chunk);
         if (got == 0)
             eof_ = true;
         end_ += got;
@@ -200,7 +207,7 @@ private:
         }
     }
 
-    [[noreturn]] void fail(std::string const & why) const { throw parse_error{in_.path(), records_ + 1, why}; }
+    [[noreturn]] void fail(std::string const & why) const { throw parse_error{path_, records_ + 1, why}; }
 
     void next(mate_block & out)
     {
@@ -279,7 +286,8 @@ private:
     }
 
     std::unique_ptr<io::mapped_file> map_; // null: read through in_
-    io::input_file in_;
+    std::optional<io::input_file> in_;     // gzip, stdin and other non-plain input only
+    std::string path_;
     std::string buf_;
     char const * data_{nullptr}; // the mapping, or buf_'s bytes
     std::size_t pos_{0}; // parse position
