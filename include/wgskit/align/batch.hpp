@@ -132,13 +132,15 @@ private:
             std::int64_t band = 0;
             if (ext)
             {
-                if (auto const o = detail::diagonal_extension(p.query.data(), m, p.target.data(), n, config_))
+                auto const plan = detail::plan_diagonal_extension(p.query.data(), m, p.target.data(), n, config_);
+                if (plan.outcome)
                 {
-                    alignments_[k] = detail::diagonal_alignment(p.query.data(), m, p.target.data(), *o, config_);
+                    alignments_[k] = detail::diagonal_alignment(p.query.data(), m, p.target.data(), *plan.outcome,
+                                                                config_);
                     continue;
                 }
                 // Columns beyond the needed band are never computed: leave them out of the group's width too.
-                band = detail::diagonal_extension_band(p.query.data(), m, p.target.data(), n, config_);
+                band = plan.band;
                 if (band < detail::diagonal_band::unbounded)
                     n = static_cast<std::uint32_t>(std::min<std::int64_t>(n, std::int64_t{m} + band));
             }
@@ -485,7 +487,7 @@ private:
     struct narrowed_pair
     {
         std::size_t index;
-        std::int64_t band;          //!< diagonals each side (detail::diagonal_extension_band)
+        std::int64_t band;          //!< diagonals each side (detail::diagonal_plan)
         std::uint32_t target_length; //!< the target up to the band's last column
     };
     std::vector<narrowed_pair> narrow_;

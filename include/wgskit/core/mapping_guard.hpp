@@ -26,12 +26,9 @@ namespace wgskit
 namespace detail
 {
 
-struct mapping_slot
+struct mapping_slot : handler_slot
 {
-    static constexpr int free = 0, claimed = 1, armed = 2;
-    std::atomic<int> state{free};
     std::uintptr_t begin = 0, end = 0;
-    char path[4096] = {};
 };
 
 inline constexpr std::size_t mapping_slot_count = 64;

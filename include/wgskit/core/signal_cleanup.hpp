@@ -26,18 +26,23 @@ namespace wgskit
 namespace detail
 {
 
-struct cleanup_slot
+//! An entry of a table that a signal handler reads: its state (the handler looks at armed entries only) and a path.
+struct handler_slot
 {
     static constexpr int free = 0, claimed = 1, armed = 2;
     std::atomic<int> state{free};
-    bool directory = false;
     char path[4096] = {};
+};
+
+struct cleanup_slot : handler_slot
+{
+    bool directory = false;
 };
 
 inline constexpr std::size_t cleanup_slot_count = 1024; // 4 MiB of zero pages until used
 inline cleanup_slot cleanup_slots[cleanup_slot_count];
 
-//! A claimed slot of a table that a signal handler reads (a type with state free/claimed/armed and a path):
+//! A claimed entry of a table that a signal handler reads (a handler_slot):
 //! claim() finds a free one and copies the path in, the owner fills in its other fields (get()) while the handler
 //! still skips it, arm() shows it to the handler; the destructor and release() give it back. Moves only.
 template <typename Slot>

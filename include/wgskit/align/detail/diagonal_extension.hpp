@@ -8,9 +8,9 @@
 // row i at or after that cell is at most initial + a i - (open + extend g), which is below U(i) <= the row's
 // maximum when extend g > D - open. So no such path is a row maximum, reaches the end-to-end cell or lies on
 // the traceback of the full DP, and a DP restricted to the diagonals |j - i| <= (D - open) / extend gives
-// the full DP's result, to the last CIGAR operation and z-drop (diagonal_extension_band). When D < open +
+// the full DP's result, to the last CIGAR operation and z-drop (diagonal_plan::band). When D < open +
 // extend even g = 1 is excluded: every row maximum is the diagonal's U(i), its H comes from the diagonal,
-// and the result follows from U(1..m) alone by the rules of detail/reference.hpp (diagonal_extension). The
+// and the result follows from U(1..m) alone by the rules of detail/reference.hpp (diagonal_plan::outcome). The
 // differential tests check both against the scalar reference.
 #pragma once
 
@@ -35,28 +35,29 @@ inline std::int64_t diagonal_deficit(std::uint8_t const * query, std::uint32_t m
     return deficit;
 }
 
-//! The diagonals each side an extension pair's DP needs to give the result of the configured band (see above):
-//! at most c.band (diagonal_band::unbounded for none); c.band when the target is shorter than the query.
-inline std::int64_t diagonal_extension_band(std::uint8_t const * query, std::uint32_t m, std::uint8_t const * target,
-                                            std::uint32_t n, alignment_config const & c) noexcept
+//! What an extension pair needs, from one pass over its diagonal (see above): the result itself when the
+//! diagonal provably wins, and the diagonals each side a DP needs to give the configured band's result (at most
+//! c.band, diagonal_band::unbounded for none; c.band when the target is shorter than the query or the mode is not
+//! extension).
+struct diagonal_plan
 {
-    std::int64_t const configured = c.band < 0 ? diagonal_band::unbounded : std::int64_t{c.band};
-    if (c.mode != alignment_mode::extension || m == 0 || n < m)
-        return configured;
-    std::int64_t const over = diagonal_deficit(query, m, target, c.scoring) - c.scoring.gap_open;
-    return std::min(configured, over <= 0 ? 0 : over / c.scoring.gap_extend);
-}
+    std::optional<dp_outcome> outcome;
+    std::int64_t band = 0;
+};
 
-//! The DP outcome of an extension of query[0, m) along target[0, n) when the diagonal provably wins (see above),
-//! otherwise nothing. Needs m >= 1, n >= m and a band (if any) of at least 0.
-inline std::optional<dp_outcome> diagonal_extension(std::uint8_t const * query, std::uint32_t m,
-                                                    std::uint8_t const * target, std::uint32_t n,
-                                                    alignment_config const & c) noexcept
+inline diagonal_plan plan_diagonal_extension(std::uint8_t const * query, std::uint32_t m, std::uint8_t const * target,
+                                             std::uint32_t n, alignment_config const & c) noexcept
 {
     auto const & sc = c.scoring;
-    if (c.mode != alignment_mode::extension || m == 0 || n < m ||
-        diagonal_deficit(query, m, target, sc) >= std::int64_t{sc.gap_open} + sc.gap_extend)
-        return std::nullopt;
+    diagonal_plan plan;
+    plan.band = c.band < 0 ? diagonal_band::unbounded : std::int64_t{c.band};
+    if (c.mode != alignment_mode::extension || m == 0 || n < m)
+        return plan;
+    std::int64_t const deficit = diagonal_deficit(query, m, target, sc);
+    std::int64_t const over = deficit - sc.gap_open;
+    plan.band = std::min(plan.band, over <= 0 ? 0 : over / sc.gap_extend);
+    if (deficit >= std::int64_t{sc.gap_open} + sc.gap_extend)
+        return plan;
     dp_outcome out;
     std::int32_t best = c.initial_score, u = c.initial_score;
     std::uint32_t best_i = 0;
@@ -75,7 +76,17 @@ inline std::optional<dp_outcome> diagonal_extension(std::uint8_t const * query, 
     }
     out.score = best;
     out.end_i = out.end_j = best_i;
-    return out;
+    plan.outcome = out;
+    return plan;
+}
+
+//! The DP outcome of an extension of query[0, m) along target[0, n) when the diagonal provably wins, otherwise
+//! nothing (plan_diagonal_extension's outcome).
+inline std::optional<dp_outcome> diagonal_extension(std::uint8_t const * query, std::uint32_t m,
+                                                    std::uint8_t const * target, std::uint32_t n,
+                                                    alignment_config const & c) noexcept
+{
+    return plan_diagonal_extension(query, m, target, n, c).outcome;
 }
 
 //! The alignment_result of a diagonal_extension() outcome: start_alignment() and the diagonal's CIGAR.
